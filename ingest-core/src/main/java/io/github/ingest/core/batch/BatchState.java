@@ -1,0 +1,278 @@
+package io.github.ingest.core.batch;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a committed batch records about itself in the table: which source it read, its number and
+ * start, the offsets it read per partition and its record counts. The next batch of the same
+ * source starts where this one stopped.
+ *
+ * <pre>{@code
+ * Map<String, String> summary = state.toSummary(); // into the snapshot summary
+ * BatchState read = BatchState.fromSummary(snapshot.summary());
+ * }</pre>
+ */
+public final class BatchState implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Prefix of every summary property this class writes. */
+  public static final String PREFIX = "ingest.";
+
+  static final String SOURCE = PREFIX + "source";
+  static final String NUMBER = PREFIX + "batch.number";
+  static final String TIMESTAMP = PREFIX + "batch.timestamp";
+  static final String LOG_FILE_NAME = PREFIX + "batch.log-file-name";
+  static final String START_OFFSETS = PREFIX + "offsets.start";
+  static final String STOP_OFFSETS = PREFIX + "offsets.stop";
+  static final String READ = PREFIX + "records.read";
+  static final String WRITTEN = PREFIX + "records.written";
+  static final String REJECTED = PREFIX + "records.rejected";
+
+  private final String source;
+  private final long number;
+  private final String batchTimestamp;
+  private final String logFileName;
+  private final SortedMap<Integer, Long> startOffsets;
+  private final SortedMap<Integer, Long> stopOffsets;
+  private final long read;
+  private final long written;
+  private final long rejected;
+
+  private BatchState(
+      String source,
+      long number,
+      String batchTimestamp,
+      String logFileName,
+      SortedMap<Integer, Long> startOffsets,
+      SortedMap<Integer, Long> stopOffsets,
+      long read,
+      long written,
+      long rejected) {
+    this.source = source;
+    this.number = number;
+    this.batchTimestamp = batchTimestamp;
+    this.logFileName = logFileName;
+    this.startOffsets = startOffsets;
+    this.stopOffsets = stopOffsets;
+    this.read = read;
+    this.written = written;
+    this.rejected = rejected;
+  }
+
+  /**
+   * The state of {@code batch} of {@code source}, which read partitions from {@code startOffsets}
+   * up to (not including) {@code stopOffsets}.
+   */
+  public static BatchState of(
+      String source,
+      BatchMetadata batch,
+      Map<Integer, Long> startOffsets,
+      Map<Integer, Long> stopOffsets,
+      long read,
+      long written,
+      long rejected) {
+    check(source != null && !source.isEmpty(), "Invalid source key: %s", source);
+    check(startOffsets.keySet().equals(stopOffsets.keySet()),
+        "Invalid offsets: start offsets of partitions %s, stop offsets of partitions %s",
+        startOffsets.keySet(), stopOffsets.keySet());
+    check(read == written + rejected,
+        "Invalid counts: %s read is not %s written + %s rejected", read, written, rejected);
+    return new BatchState(
+        source,
+        batch.number(),
+        batch.batchTimestamp(),
+        batch.logFileName(),
+        Collections.unmodifiableSortedMap(new TreeMap<>(startOffsets)),
+        Collections.unmodifiableSortedMap(new TreeMap<>(stopOffsets)),
+        read,
+        written,
+        rejected);
+  }
+
+  /** This state with the counts of a finished batch: read is written plus rejected. */
+  public BatchState withCounts(long newWritten, long newRejected) {
+    check(newWritten >= 0 && newRejected >= 0,
+        "Invalid counts: %s written, %s rejected", newWritten, newRejected);
+    return new BatchState(
+        source,
+        number,
+        batchTimestamp,
+        logFileName,
+        startOffsets,
+        stopOffsets,
+        newWritten + newRejected,
+        newWritten,
+        newRejected);
+  }
+
+  /** Whether {@code summary} records a batch of {@code source}. */
+  public static boolean isBatchOf(String source, Map<String, String> summary) {
+    return summary != null && source.equals(summary.get(SOURCE));
+  }
+
+  /**
+   * Reads a state from a snapshot summary.
+   *
+   * @throws IllegalArgumentException if the summary holds no valid batch state
+   */
+  public static BatchState fromSummary(Map<String, String> summary) {
+    String source = summary.get(SOURCE);
+    check(source != null, "Invalid batch state: no %s", SOURCE);
+    return new BatchState(
+        source,
+        parseLong(summary, NUMBER),
+        required(summary, TIMESTAMP),
+        required(summary, LOG_FILE_NAME),
+        parseOffsets(summary, START_OFFSETS),
+        parseOffsets(summary, STOP_OFFSETS),
+        parseLong(summary, READ),
+        parseLong(summary, WRITTEN),
+        parseLong(summary, REJECTED));
+  }
+
+  /** The summary properties that record this state. */
+  public Map<String, String> toSummary() {
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(SOURCE, source);
+    summary.put(NUMBER, Long.toString(number));
+    summary.put(TIMESTAMP, batchTimestamp);
+    summary.put(LOG_FILE_NAME, logFileName);
+    summary.put(START_OFFSETS, formatOffsets(startOffsets));
+    summary.put(STOP_OFFSETS, formatOffsets(stopOffsets));
+    summary.put(READ, Long.toString(read));
+    summary.put(WRITTEN, Long.toString(written));
+    summary.put(REJECTED, Long.toString(rejected));
+    return summary;
+  }
+
+  /** The source key, e.g. {@code kafka://broker:9092/balance_changes?group=ingest}. */
+  public String source() {
+    return source;
+  }
+
+  public long number() {
+    return number;
+  }
+
+  public String batchTimestamp() {
+    return batchTimestamp;
+  }
+
+  public String logFileName() {
+    return logFileName;
+  }
+
+  /** The first offset read per partition. */
+  public SortedMap<Integer, Long> startOffsets() {
+    return startOffsets;
+  }
+
+  /** The offset after the last one read per partition: where the next batch starts. */
+  public SortedMap<Integer, Long> stopOffsets() {
+    return stopOffsets;
+  }
+
+  public long read() {
+    return read;
+  }
+
+  public long written() {
+    return written;
+  }
+
+  public long rejected() {
+    return rejected;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof BatchState)) {
+      return false;
+    }
+    BatchState that = (BatchState) other;
+    return number == that.number
+        && read == that.read
+        && written == that.written
+        && rejected == that.rejected
+        && source.equals(that.source)
+        && batchTimestamp.equals(that.batchTimestamp)
+        && logFileName.equals(that.logFileName)
+        && startOffsets.equals(that.startOffsets)
+        && stopOffsets.equals(that.stopOffsets);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(source, number, batchTimestamp, stopOffsets);
+  }
+
+  @Override
+  public String toString() {
+    return "batch " + number + " of " + source + " stopping at " + formatOffsets(stopOffsets);
+  }
+
+  /** {@code 0:100,1:80}. */
+  static String formatOffsets(Map<Integer, Long> offsets) {
+    StringBuilder text = new StringBuilder();
+    offsets.forEach(
+        (partition, offset) -> {
+          if (text.length() > 0) {
+            text.append(',');
+          }
+          text.append(partition).append(':').append(offset);
+        });
+    return text.toString();
+  }
+
+  static SortedMap<Integer, Long> parseOffsets(Map<String, String> summary, String key) {
+    String text = required(summary, key);
+    SortedMap<Integer, Long> offsets = new TreeMap<>();
+    if (text.isEmpty()) {
+      return Collections.unmodifiableSortedMap(offsets);
+    }
+    for (String entry : text.split(",", -1)) {
+      int colon = entry.indexOf(':');
+      check(colon > 0, "Invalid batch state: %s=%s", key, text);
+      try {
+        int partition = Integer.parseInt(entry.substring(0, colon));
+        long offset = Long.parseLong(entry.substring(colon + 1));
+        check(partition >= 0 && offset >= 0, "Invalid batch state: %s=%s", key, text);
+        check(offsets.put(partition, offset) == null, "Invalid batch state: %s=%s", key, text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Invalid batch state: " + key + "=" + text, e);
+      }
+    }
+    return Collections.unmodifiableSortedMap(offsets);
+  }
+
+  private static long parseLong(Map<String, String> summary, String key) {
+    String text = required(summary, key);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid batch state: " + key + "=" + text, e);
+    }
+  }
+
+  private static String required(Map<String, String> summary, String key) {
+    String value = summary.get(key);
+    check(value != null, "Invalid batch state: no %s", key);
+    return value;
+  }
+
+  private static void check(boolean condition, String message, Object... args) {
+    if (!condition) {
+      throw new IllegalArgumentException(String.format(message, args));
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.github.ingest.core.mapping;
+
+import io.github.ingest.core.batch.BatchMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/** Metadata values in the Java type of the column they fill. */
+final class MetadataValues {
+
+  private MetadataValues() {}
+
+  /** Whether a column of {@code type} can hold {@code field}. */
+  static boolean supports(MetadataField field, ColumnType type) {
+    switch (field) {
+      case BATCH_NUMBER:
+      case SOURCE_PARTITION:
+      case SOURCE_OFFSET:
+        return type.kind() == ColumnType.Kind.STRING
+            || type.kind() == ColumnType.Kind.LONG
+            || type.kind() == ColumnType.Kind.INT && field != MetadataField.SOURCE_OFFSET;
+      case BATCH_TIMESTAMP:
+      case SOURCE_TIMESTAMP:
+        return type.kind() == ColumnType.Kind.STRING
+            || type.kind() == ColumnType.Kind.TIMESTAMP
+            || type.kind() == ColumnType.Kind.TIMESTAMP_TZ
+            || type.kind() == ColumnType.Kind.LONG && field == MetadataField.SOURCE_TIMESTAMP;
+      default:
+        return type.kind() == ColumnType.Kind.STRING;
+    }
+  }
+
+  static Object batchValue(MetadataField field, BatchMetadata batch, Column column) {
+    switch (field) {
+      case LOG_FILE_NAME:
+        return batch.logFileName();
+      case BATCH_TIMESTAMP:
+        return column.type().kind() == ColumnType.Kind.STRING
+            ? batch.batchTimestamp()
+            : time(batch.start().getEpochSecond() * 1_000_000L + batch.start().getNano() / 1000,
+                column.type());
+      case BATCH_NUMBER:
+        return number(batch.number(), column.type());
+      case SOURCE_ENDPOINT:
+        return batch.sourceEndpoint();
+      case SOURCE_CLIENT_ID:
+        return batch.clientId();
+      case SOURCE_NAME:
+        return batch.sourceName();
+      default:
+        throw new IllegalArgumentException("Not a batch metadata field: " + field);
+    }
+  }
+
+  static Object recordValue(MetadataField field, SourceRecord record, Column column) {
+    switch (field) {
+      case SOURCE_PARTITION:
+        return number(record.partition(), column.type());
+      case SOURCE_OFFSET:
+        return number(record.offset(), column.type());
+      case SOURCE_TIMESTAMP:
+        return column.type().kind() == ColumnType.Kind.STRING
+                || column.type().kind() == ColumnType.Kind.LONG
+            ? number(record.timestamp(), column.type())
+            : time(record.timestamp() * 1000L, column.type());
+      case SOURCE_KEY:
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      default:
+        throw new IllegalArgumentException("Not a record metadata field: " + field);
+    }
+  }
+
+  static LocalDateTime localDateTime(long epochMicros) {
+    return LocalDateTime.ofEpochSecond(
+        Math.floorDiv(epochMicros, 1_000_000L),
+        (int) Math.floorMod(epochMicros, 1_000_000L) * 1000,
+        ZoneOffset.UTC);
+  }
+
+  static Instant instant(long epochMicros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000);
+  }
+
+  private static Object number(long value, ColumnType type) {
+    switch (type.kind()) {
+      case STRING:
+        return Long.toString(value);
+      case INT:
+        return Math.toIntExact(value);
+      default:
+        return value;
+    }
+  }
+
+  private static Object time(long epochMicros, ColumnType type) {
+    long unit = RecordMapper.UNITS[type.precision()];
+    long truncated = Math.floorDiv(epochMicros, unit) * unit;
+    return type.kind() == ColumnType.Kind.TIMESTAMP
+        ? localDateTime(truncated)
+        : instant(truncated);
+  }
+}

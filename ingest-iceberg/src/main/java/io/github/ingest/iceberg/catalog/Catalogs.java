@@ -1,0 +1,75 @@
+package io.github.ingest.iceberg.catalog;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.flink.CatalogLoader;
+
+/**
+ * Iceberg catalogs from ordinary Iceberg catalog properties ({@code type} or {@code catalog-impl},
+ * {@code uri}, {@code warehouse}, {@code io-impl}, {@code s3.*}, ...), as serializable loaders that
+ * tasks can open on their own.
+ *
+ * <pre>{@code
+ * CatalogLoader loader =
+ *     Catalogs.loader("ingest", Map.of("type", "jdbc", "uri", "jdbc:sqlite:catalog.db",
+ *         "warehouse", "s3://bucket/warehouse", "io-impl", "org.apache.iceberg.aws.s3.S3FileIO"));
+ * Catalog catalog = loader.loadCatalog();
+ * }</pre>
+ */
+public final class Catalogs {
+
+  private static final Map<String, String> IMPLEMENTATIONS = new HashMap<>();
+
+  static {
+    IMPLEMENTATIONS.put("jdbc", "org.apache.iceberg.jdbc.JdbcCatalog");
+    IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP, CatalogUtil.ICEBERG_CATALOG_HADOOP);
+    IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE, CatalogUtil.ICEBERG_CATALOG_HIVE);
+    IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_REST, "org.apache.iceberg.rest.RESTCatalog");
+    IMPLEMENTATIONS.put("glue", "org.apache.iceberg.aws.glue.GlueCatalog");
+  }
+
+  private Catalogs() {}
+
+  /**
+   * A loader for the catalog {@code name}. {@code type} is one of {@code jdbc}, {@code hadoop},
+   * {@code hive}, {@code rest}, {@code glue}; {@code catalog-impl} names any other class.
+   */
+  public static CatalogLoader loader(String name, Map<String, String> properties) {
+    Map<String, String> options = new HashMap<>(properties);
+    String type = options.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    String impl = options.get(CatalogProperties.CATALOG_IMPL);
+    if (type != null && impl != null) {
+      throw new IllegalArgumentException(
+          "Cannot set both catalog type "
+              + type
+              + " and catalog-impl "
+              + impl
+              + " for catalog "
+              + name
+              + ": set one");
+    }
+    if (impl == null) {
+      if (type == null) {
+        throw new IllegalArgumentException(
+            "Cannot load catalog " + name + ": set its type (jdbc, rest, hive, glue, hadoop)");
+      }
+      impl = IMPLEMENTATIONS.get(type.toLowerCase(Locale.ROOT));
+      if (impl == null) {
+        throw new IllegalArgumentException(
+            "Invalid catalog type for catalog "
+                + name
+                + ": "
+                + type
+                + " (expected one of "
+                + String.join(", ", IMPLEMENTATIONS.keySet())
+                + ", or set catalog-impl)");
+      }
+    }
+    options.remove(CatalogProperties.CATALOG_IMPL);
+    return CatalogLoader.custom(name, options, new Configuration(), impl);
+  }
+}

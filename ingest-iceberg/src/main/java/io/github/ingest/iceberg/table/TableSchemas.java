@@ -1,0 +1,52 @@
+package io.github.ingest.iceberg.table;
+
+import io.github.ingest.core.mapping.Column;
+import io.github.ingest.core.mapping.ColumnType;
+import io.github.ingest.core.mapping.Mapping;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/** The Iceberg schema a mapping defines. */
+public final class TableSchemas {
+
+  private TableSchemas() {}
+
+  /** One field per column, in order, with ids from 1; required columns are required fields. */
+  public static Schema schema(Mapping mapping) {
+    List<Types.NestedField> fields = new ArrayList<>();
+    int id = 1;
+    for (Column column : mapping.columns()) {
+      fields.add(Types.NestedField.of(id++, !column.required(), column.name(), type(column.type())));
+    }
+    return new Schema(fields);
+  }
+
+  /** The Iceberg type of a column type; timestamps are stored with microseconds. */
+  public static Type type(ColumnType type) {
+    switch (type.kind()) {
+      case STRING:
+        return Types.StringType.get();
+      case INT:
+        return Types.IntegerType.get();
+      case LONG:
+        return Types.LongType.get();
+      case BOOLEAN:
+        return Types.BooleanType.get();
+      case DOUBLE:
+        return Types.DoubleType.get();
+      case DECIMAL:
+        return Types.DecimalType.of(type.precision(), type.scale());
+      case DATE:
+        return Types.DateType.get();
+      case TIMESTAMP:
+        return Types.TimestampType.withoutZone();
+      case TIMESTAMP_TZ:
+        return Types.TimestampType.withZone();
+      default:
+        throw new IllegalArgumentException("Unsupported column type: " + type);
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package io.github.ingest.job.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The job's settings, resolved: from a properties file ({@code --config FILE}), then flags ({@code
+ * --key value} or {@code --key=value}), later ones winning.
+ */
+public final class JobConf {
+
+  private static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
+
+  private final Configuration options;
+  private final Map<String, String> catalogProperties;
+  private final Properties kafkaProperties;
+  private final boolean help;
+
+  private JobConf(
+      Configuration options,
+      Map<String, String> catalogProperties,
+      Properties kafkaProperties,
+      boolean help) {
+    this.options = options;
+    this.catalogProperties = catalogProperties;
+    this.kafkaProperties = kafkaProperties;
+    this.help = help;
+  }
+
+  /**
+   * Parses command-line arguments.
+   *
+   * @throws IllegalArgumentException naming the bad argument, key or value
+   */
+  public static JobConf parse(String... args) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if ("--help".equals(arg) || "-h".equals(arg)) {
+        help = true;
+        continue;
+      }
+      if (i == 0 && "run".equals(arg)) {
+        continue;
+      }
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException(
+            "Invalid argument: " + arg + " (expected --key value, --config FILE or --help)");
+      }
+      String key;
+      String value;
+      int equals = arg.indexOf('=');
+      if (equals > 0) {
+        key = arg.substring(2, equals);
+        value = arg.substring(equals + 1);
+      } else {
+        key = arg.substring(2);
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("Invalid argument: " + arg + " has no value");
+        }
+        value = args[++i];
+      }
+      if ("config".equals(key)) {
+        settings.putAll(load(Paths.get(value)));
+      } else {
+        settings.put(key, value);
+      }
+    }
+    return help ? new JobConf(new Configuration(), Collections.emptyMap(), new Properties(), true)
+        : resolve(settings);
+  }
+
+  /** Resolves settings given as keys and values, as in a properties file. */
+  public static JobConf resolve(Map<String, String> settings) {
+    Configuration options = new Configuration();
+    Map<String, String> catalog = new TreeMap<>();
+    Properties kafka = new Properties();
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
+      String key = setting.getKey();
+      String value = setting.getValue();
+      ConfigOption<?> option = declared(key);
+      if (option != null) {
+        options.setString(key, value);
+      } else if (key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)
+          && key.length() > JobOptions.KAFKA_PROPERTIES_PREFIX.length()) {
+        kafka.setProperty(key.substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+      } else if (key.startsWith(JobOptions.CATALOG_PREFIX)
+          && key.length() > JobOptions.CATALOG_PREFIX.length()) {
+        catalog.put(key.substring(JobOptions.CATALOG_PREFIX.length()), value);
+      } else {
+        throw new IllegalArgumentException(unknownKey(key));
+      }
+    }
+    JobConf conf = new JobConf(options, catalog, kafka, false);
+    conf.validate();
+    return conf;
+  }
+
+  public boolean help() {
+    return help;
+  }
+
+  public String bootstrapServers() {
+    return options.get(JobOptions.BOOTSTRAP_SERVERS);
+  }
+
+  public String topic() {
+    return options.get(JobOptions.TOPIC);
+  }
+
+  public String groupId() {
+    return options.get(JobOptions.GROUP_ID);
+  }
+
+  public String clientId() {
+    return options.get(JobOptions.CLIENT_ID);
+  }
+
+  public Duration kafkaTimeout() {
+    return options.get(JobOptions.KAFKA_TIMEOUT);
+  }
+
+  public String sourceName() {
+    return options.getOptional(JobOptions.SOURCE_NAME).orElse(topic());
+  }
+
+  public TableIdentifier table() {
+    return TableIdentifier.parse(options.get(JobOptions.TABLE));
+  }
+
+  public String catalogName() {
+    return options.get(JobOptions.CATALOG_NAME);
+  }
+
+  /** A parallelism set by the user, or null. */
+  public Integer parallelism() {
+    return options.getOptional(JobOptions.PARALLELISM).orElse(null);
+  }
+
+  /** Iceberg catalog properties: the {@code catalog.*} settings and their defaults. */
+  public Map<String, String> catalogProperties() {
+    Map<String, String> properties = new TreeMap<>(catalogProperties);
+    properties.remove("name");
+    if (!properties.containsKey("catalog-impl")) {
+      properties.put("type", options.get(JobOptions.CATALOG_TYPE));
+    }
+    properties.put("uri", options.get(JobOptions.CATALOG_URI));
+    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
+    if (warehouse.startsWith("s3://") || warehouse.startsWith("s3a://")) {
+      properties.putIfAbsent("io-impl", S3_FILE_IO);
+      // the JDK's HTTP client: Iceberg's default, Apache's, would add three libraries
+      properties.putIfAbsent("http-client.type", "urlconnection");
+      // Iceberg's default factory also makes Glue, KMS and DynamoDB clients, and tasks cannot
+      // even deserialize it without those SDKs; this one makes the S3 client alone, the same way
+      properties.putIfAbsent(
+          "s3.client-factory-impl", "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory");
+    } else if (!warehouse.contains("://")) {
+      warehouse = Paths.get(warehouse).toAbsolutePath().toUri().toString();
+    }
+    properties.put("warehouse", warehouse);
+    if (properties.containsKey("s3.endpoint")) {
+      // S3-compatible endpoints ignore the region, but the AWS SDK insists on one
+      properties.putIfAbsent("client.region", "us-east-1");
+    }
+    return properties;
+  }
+
+  /** Kafka client properties: the {@code kafka.properties.*} settings and bootstrap servers. */
+  public Properties kafkaProperties() {
+    Properties properties = new Properties();
+    properties.putAll(kafkaProperties);
+    properties.setProperty("bootstrap.servers", bootstrapServers());
+    properties.setProperty("group.id", groupId());
+    return properties;
+  }
+
+  /** The settings with secrets redacted, one {@code key=value} a line, for logs. */
+  public String describe() {
+    Map<String, String> all = new TreeMap<>(options.toMap());
+    catalogProperties().forEach((k, v) -> all.put(JobOptions.CATALOG_PREFIX + k, v));
+    kafkaProperties.forEach(
+        (k, v) -> all.put(JobOptions.KAFKA_PROPERTIES_PREFIX + k, String.valueOf(v)));
+    StringBuilder text = new StringBuilder();
+    all.forEach(
+        (k, v) -> text.append(k).append('=').append(isSecret(k) ? "******" : v).append('\n'));
+    return text.toString();
+  }
+
+  static boolean isSecret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return lower.contains("secret")
+        || lower.contains("password")
+        || lower.contains("sasl.jaas.config")
+        || lower.contains("token")
+        || lower.endsWith("credential");
+  }
+
+  private void validate() {
+    require(JobOptions.BOOTSTRAP_SERVERS);
+    require(JobOptions.TOPIC);
+    try {
+      options.get(JobOptions.KAFKA_TIMEOUT);
+      options.getOptional(JobOptions.PARALLELISM);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid setting: " + e.getMessage(), e);
+    }
+    Integer parallelism = parallelism();
+    if (parallelism != null && parallelism < 1) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + JobOptions.PARALLELISM.key() + ": " + parallelism);
+    }
+    String table = options.get(JobOptions.TABLE);
+    if (!table.contains(".") || table.startsWith(".") || table.endsWith(".")) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + JobOptions.TABLE.key() + ": " + table + " (expected namespace.name)");
+    }
+  }
+
+  private void require(ConfigOption<String> option) {
+    String value = options.get(option);
+    if (value == null || value.trim().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Missing setting " + option.key() + ": " + JobOptions.text(option));
+    }
+  }
+
+  private static ConfigOption<?> declared(String key) {
+    for (ConfigOption<?> option : JobOptions.all()) {
+      if (option.key().equals(key)) {
+        return option;
+      }
+    }
+    return null;
+  }
+
+  private static String unknownKey(String key) {
+    String closest = null;
+    int best = Integer.MAX_VALUE;
+    for (ConfigOption<?> option : JobOptions.all()) {
+      int distance = distance(key, option.key());
+      if (distance < best) {
+        best = distance;
+        closest = option.key();
+      }
+    }
+    String message = "Unknown setting: " + key;
+    if (closest != null && best <= Math.max(2, key.length() / 3)) {
+      message += " (did you mean " + closest + "?)";
+    } else {
+      message += " (Kafka client properties go under kafka.properties.*)";
+    }
+    return message;
+  }
+
+  /** Levenshtein distance, for suggesting the key a typo meant. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static Map<String, String> load(Path file) {
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read config file " + file + ": " + e, e);
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+    return settings;
+  }
+
+  /** The help text, generated from the declared options. */
+  public static String helpText() {
+    StringBuilder text = new StringBuilder();
+    text.append("Usage: ingest-job [run] [--config FILE] [--KEY VALUE ...]\n\n")
+        .append("Ingests what arrived on a Kafka topic since the last successful batch into an")
+        .append(" Iceberg table, then stops.\n\nSettings (in a properties file or as flags):\n");
+    List<ConfigOption<?>> all = JobOptions.all();
+    for (ConfigOption<?> option : all) {
+      text.append("  ").append(option.key());
+      if (option.hasDefaultValue()) {
+        text.append(" (default: ").append(option.defaultValue()).append(')');
+      }
+      text.append("\n      ").append(JobOptions.text(option)).append('\n');
+    }
+    text.append("  ")
+        .append(JobOptions.KAFKA_PROPERTIES_PREFIX)
+        .append("*\n      Kafka client properties, passed through, e.g.")
+        .append(" kafka.properties.security.protocol=SASL_SSL.\n")
+        .append("  ")
+        .append(JobOptions.CATALOG_PREFIX)
+        .append("*\n      Iceberg catalog properties, passed through, e.g.")
+        .append(" catalog.s3.endpoint=http://127.0.0.1:9000.\n");
+    return text.toString();
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.ingest.job.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.description.BlockElement;
+import org.apache.flink.configuration.description.TextElement;
+
+/** Every setting of the job, declared once with its default and description. */
+public final class JobOptions {
+
+  /** Keys under this prefix are Kafka client properties, passed through. */
+  public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
+
+  /** Keys under this prefix are Iceberg catalog properties, passed through. */
+  public static final String CATALOG_PREFIX = "catalog.";
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers, e.g. broker-1:9092,broker-2:9092. Required.");
+
+  public static final ConfigOption<String> TOPIC =
+      ConfigOptions.key("kafka.topic")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("The Kafka topic to ingest. Required.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("kafka.group-id")
+          .stringType()
+          .defaultValue("ingest")
+          .withDescription(
+              "Consumer group of the source; with the topic and bootstrap servers it identifies"
+                  + " the source whose batches are counted.");
+
+  public static final ConfigOption<String> CLIENT_ID =
+      ConfigOptions.key("kafka.client-id")
+          .stringType()
+          .defaultValue("ingest")
+          .withDescription(
+              "Kafka client id (prefix) of the job's consumers; recorded in"
+                  + " flink_log_source_client_id.");
+
+  public static final ConfigOption<Duration> KAFKA_TIMEOUT =
+      ConfigOptions.key("kafka.timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription("How long planning waits for the Kafka brokers before giving up.");
+
+  public static final ConfigOption<String> SOURCE_NAME =
+      ConfigOptions.key("source.name")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Source name recorded in flink_log_source_name; default the topic.");
+
+  public static final ConfigOption<String> TABLE =
+      ConfigOptions.key("table")
+          .stringType()
+          .defaultValue("ingest.balance_changes")
+          .withDescription("The target Iceberg table, namespace.name; created if missing.");
+
+  public static final ConfigOption<String> CATALOG_NAME =
+      ConfigOptions.key("catalog.name")
+          .stringType()
+          .defaultValue("ingest")
+          .withDescription(
+              "Name of the Iceberg catalog. A JDBC catalog keys its tables by this name: readers"
+                  + " must use the same.");
+
+  public static final ConfigOption<String> CATALOG_TYPE =
+      ConfigOptions.key("catalog.type")
+          .stringType()
+          .defaultValue("jdbc")
+          .withDescription(
+              "Iceberg catalog type: jdbc, rest, hive, glue or hadoop (or set catalog.catalog-impl)."
+                  + " Every other catalog.* key is passed to the catalog as it is, e.g."
+                  + " catalog.uri, catalog.warehouse, catalog.s3.endpoint.");
+
+  public static final ConfigOption<String> CATALOG_URI =
+      ConfigOptions.key("catalog.uri")
+          .stringType()
+          .defaultValue("jdbc:sqlite:ingest-catalog.db")
+          .withDescription("Catalog URI; the default is a SQLite file in the working directory.");
+
+  public static final ConfigOption<String> CATALOG_WAREHOUSE =
+      ConfigOptions.key("catalog.warehouse")
+          .stringType()
+          .defaultValue("warehouse")
+          .withDescription(
+              "Where new tables' files go: s3://bucket/path uses S3FileIO; the default is a"
+                  + " local directory.");
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      ConfigOptions.key("job.parallelism")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Readers and writers in parallel; default the smaller of the partitions to read and"
+                  + " the available cores.");
+
+  private static final List<ConfigOption<?>> ALL =
+      Collections.unmodifiableList(
+          Arrays.asList(
+              BOOTSTRAP_SERVERS,
+              TOPIC,
+              GROUP_ID,
+              CLIENT_ID,
+              KAFKA_TIMEOUT,
+              SOURCE_NAME,
+              TABLE,
+              CATALOG_NAME,
+              CATALOG_TYPE,
+              CATALOG_URI,
+              CATALOG_WAREHOUSE,
+              PARALLELISM));
+
+  private JobOptions() {}
+
+  /** The option's description as plain text. */
+  public static String text(ConfigOption<?> option) {
+    StringBuilder text = new StringBuilder();
+    for (BlockElement block : option.description().getBlocks()) {
+      if (block instanceof TextElement) {
+        text.append(((TextElement) block).getFormat());
+      }
+    }
+    return text.toString();
+  }
+
+  /** Every declared option, in the order of the help text. */
+  public static List<ConfigOption<?>> all() {
+    return ALL;
+  }
+}

@@ -1,0 +1,108 @@
+package io.github.ingest.job.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** A JVM started on this JVM's classpath, its output in a log file, killed on close. */
+final class ChildProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ChildProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static ChildProcess start(String name, Path log, List<String> jvmOptions, String mainClass,
+      String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new ChildProcess(name, process, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + name, e);
+    }
+  }
+
+  static String javaExecutable() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Waits for {@code ready}, failing early with the log's tail if the process dies. */
+  void awaitReady(BooleanSupplier ready, Duration timeout) {
+    Waiting.until(
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                name + " exited with " + process.exitValue() + ":\n" + tail());
+          }
+          return ready.getAsBoolean();
+        },
+        timeout,
+        name + " to start");
+  }
+
+  /** Runs to completion, failing with the log's tail on a non-zero exit. */
+  void awaitSuccess(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + " did not finish within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(
+          name + " exited with " + process.exitValue() + ":\n" + tail());
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

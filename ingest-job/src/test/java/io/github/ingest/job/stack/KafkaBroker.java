@@ -1,0 +1,138 @@
+package io.github.ingest.job.stack;
+
+import java.io.IOException;
+
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * An Apache Kafka broker in KRaft mode (broker and controller in one process), started from the
+ * Maven artifact with its own entry points on free loopback ports.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  private final ChildProcess process;
+  private final int port;
+
+  private KafkaBroker(ChildProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static KafkaBroker start(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    int port = Ports.free();
+    int controllerPort = Ports.free();
+    Properties config = new Properties();
+    config.setProperty("process.roles", "broker,controller");
+    config.setProperty("node.id", "1");
+    config.setProperty("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
+    config.setProperty(
+        "listeners",
+        "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + Ports.LOOPBACK + ":"
+            + controllerPort);
+    config.setProperty("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
+    config.setProperty("controller.listener.names", "CONTROLLER");
+    config.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    config.setProperty(
+        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.setProperty("log.dirs", dir.resolve("data").toString());
+    config.setProperty("num.partitions", "1");
+    config.setProperty("auto.create.topics.enable", "false");
+    config.setProperty("offsets.topic.replication.factor", "1");
+    config.setProperty("offsets.topic.num.partitions", "1");
+    config.setProperty("transaction.state.log.replication.factor", "1");
+    config.setProperty("transaction.state.log.min.isr", "1");
+    config.setProperty("transaction.state.log.num.partitions", "1");
+    config.setProperty("group.initial.rebalance.delay.ms", "0");
+    Path file = dir.resolve("server.properties");
+    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      config.store(writer, "KRaft broker for tests");
+    }
+    List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC");
+    try (ChildProcess format =
+        ChildProcess.start(
+            "kafka storage format",
+            dir.resolve("format.log"),
+            jvm,
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+            "-c",
+            file.toString())) {
+      format.awaitSuccess(Duration.ofMinutes(2));
+    }
+    ChildProcess broker =
+        ChildProcess.start("kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka",
+            file.toString());
+    KafkaBroker kafka = new KafkaBroker(broker, port);
+    broker.awaitReady(kafka::answers, Duration.ofMinutes(2));
+    return kafka;
+  }
+
+  /** {@code 127.0.0.1:port}. */
+  public String bootstrapServers() {
+    return Ports.LOOPBACK + ":" + port;
+  }
+
+  public Admin admin() {
+    Properties properties = new Properties();
+    properties.setProperty("bootstrap.servers", bootstrapServers());
+    return Admin.create(properties);
+  }
+
+  public void createTopic(String topic, int partitions) {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(Collections.singleton(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot create topic " + topic, e);
+    }
+  }
+
+  public KafkaProducer<byte[], byte[]> producer() {
+    Properties properties = new Properties();
+    properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+    properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(
+        properties, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private boolean answers() {
+    if (!Ports.open(port)) {
+      return false;
+    }
+    try (Admin admin = admin()) {
+      return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+}

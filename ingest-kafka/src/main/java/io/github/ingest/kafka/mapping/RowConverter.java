@@ -1,0 +1,58 @@
+package io.github.ingest.kafka.mapping;
+
+import io.github.ingest.core.mapping.Column;
+import io.github.ingest.core.mapping.ColumnType;
+import io.github.ingest.core.mapping.Mapping;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+
+/** Turns the rows of a {@link io.github.ingest.core.mapping.RecordMapper} into Flink rows. */
+final class RowConverter implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final ColumnType[] types;
+
+  RowConverter(Mapping mapping) {
+    List<Column> columns = mapping.columns();
+    this.types = new ColumnType[columns.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = columns.get(i).type();
+    }
+  }
+
+  RowData toRowData(Object[] values) {
+    GenericRowData row = new GenericRowData(types.length);
+    for (int i = 0; i < types.length; i++) {
+      Object value = values[i];
+      row.setField(i, value == null ? null : internal(value, types[i]));
+    }
+    return row;
+  }
+
+  private static Object internal(Object value, ColumnType type) {
+    switch (type.kind()) {
+      case STRING:
+        return StringData.fromString((String) value);
+      case DECIMAL:
+        return DecimalData.fromBigDecimal((BigDecimal) value, type.precision(), type.scale());
+      case DATE:
+        return (int) ((LocalDate) value).toEpochDay();
+      case TIMESTAMP:
+        return TimestampData.fromLocalDateTime((LocalDateTime) value);
+      case TIMESTAMP_TZ:
+        return TimestampData.fromInstant((Instant) value);
+      default:
+        return value;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.github.ingest.kafka.source;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+
+/** The offset ranges of a topic's partitions that one batch reads. */
+public final class OffsetPlan {
+
+  private final String topic;
+  private final List<OffsetRange> ranges;
+
+  private OffsetPlan(String topic, List<OffsetRange> ranges) {
+    this.topic = topic;
+    this.ranges = ranges;
+  }
+
+  public static OffsetPlan of(String topic, List<OffsetRange> ranges) {
+    if (topic == null || topic.isEmpty()) {
+      throw new IllegalArgumentException("Invalid topic: " + topic);
+    }
+    Set<Integer> partitions = new HashSet<>();
+    for (OffsetRange range : ranges) {
+      if (!partitions.add(range.partition())) {
+        throw new IllegalArgumentException(
+            "Invalid offset plan for topic " + topic + ": partition " + range.partition() + " twice");
+      }
+    }
+    List<OffsetRange> sorted = new ArrayList<>(ranges);
+    sorted.sort(Comparator.comparingInt(OffsetRange::partition));
+    return new OffsetPlan(topic, Collections.unmodifiableList(sorted));
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** One range per partition, by partition number. */
+  public List<OffsetRange> ranges() {
+    return ranges;
+  }
+
+  /** Offsets to read in all partitions. */
+  public long size() {
+    return ranges.stream().mapToLong(OffsetRange::size).sum();
+  }
+
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  /** The ranges that have offsets to read. */
+  public List<OffsetRange> nonEmptyRanges() {
+    return ranges.stream().filter(r -> !r.isEmpty()).collect(Collectors.toList());
+  }
+
+  Map<TopicPartition, Long> startOffsets() {
+    return offsets(true);
+  }
+
+  Map<TopicPartition, Long> stopOffsets() {
+    return offsets(false);
+  }
+
+  private Map<TopicPartition, Long> offsets(boolean start) {
+    Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+    for (OffsetRange range : nonEmptyRanges()) {
+      offsets.put(
+          new TopicPartition(topic, range.partition()), start ? range.start() : range.stop());
+    }
+    return offsets;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof OffsetPlan)) {
+      return false;
+    }
+    OffsetPlan that = (OffsetPlan) other;
+    return topic.equals(that.topic) && ranges.equals(that.ranges);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(topic, ranges);
+  }
+
+  /** {@code balance_changes 0:[0, 10) 1:[5, 5)}. */
+  @Override
+  public String toString() {
+    return topic
+        + " "
+        + ranges.stream().map(OffsetRange::toString).collect(Collectors.joining(" "));
+  }
+}
