@@ -26,18 +26,18 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,14 +113,16 @@ final class BatchRun {
 
     table.refresh();
     Snapshot snapshot = table.currentSnapshot();
-    BatchState committed = BatchHistory.latest(table, source).orElseThrow(IllegalStateException::new);
+    BatchState committed =
+        BatchHistory.latest(table, source).orElseThrow(IllegalStateException::new);
     Long read = result.getAccumulatorResult(MappingFunction.RECORDS_READ);
     report(committed, plan, snapshot, read == null ? 0 : read, System.nanoTime() - started);
     out.printf("  flink:   job %s, runtime mode %s%n", result.getJobID(), mode);
   }
 
   private OffsetPlan plan(Optional<BatchState> last) {
-    try (OffsetPlanner planner = OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout())) {
+    try (OffsetPlanner planner =
+        OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout())) {
       if (!last.isPresent()) {
         return planner.fromEarliest(conf.topic());
       }

@@ -48,7 +48,8 @@ class IngestJobITCase {
     }
 
     Path workDir = stack.newDirectory("e2e-");
-    Map<String, String> settings = stack.jobSettings(topic, "lake.balance_changes", bucket, workDir);
+    Map<String, String> settings =
+        stack.jobSettings(topic, "lake.balance_changes", bucket, workDir);
     settings.put("kafka.client-id", "ingest-e2e");
     settings.put("source.name", "balance-changes-e2e");
     JobRunner.Result run = JobRunner.run(workDir, settings);
@@ -84,8 +85,7 @@ class IngestJobITCase {
       expected.put("bln_chg_currency", message.currency);
       expected.put("bln_chg_real_balance", BalanceChangeMessage.column(message.realBalance));
       expected.put("bln_chg_bonus_balance", BalanceChangeMessage.column(message.bonusBalance));
-      expected.put(
-          "bln_chg_real_balance_eur", BalanceChangeMessage.column(message.realBalanceEur));
+      expected.put("bln_chg_real_balance_eur", BalanceChangeMessage.column(message.realBalanceEur));
       expected.put(
           "bln_chg_bonus_balance_eur", BalanceChangeMessage.column(message.bonusBalanceEur));
       expected.put("bln_chg_timestamp", message.utcTimestamp());
@@ -107,7 +107,9 @@ class IngestJobITCase {
         .isNotEmpty()
         .allSatisfy(
             key -> assertThat(key).matches(".*/data/" + Pattern.quote(logBase) + "-.*\\.parquet"));
-    table.currentSnapshot().addedDataFiles(table.io())
+    table
+        .currentSnapshot()
+        .addedDataFiles(table.io())
         .forEach(file -> assertThat(file.path().toString()).startsWith("s3://" + bucket + "/"));
     try (Stream<Path> local = Files.walk(workDir)) {
       assertThat(local.filter(p -> p.toString().endsWith(".parquet")))

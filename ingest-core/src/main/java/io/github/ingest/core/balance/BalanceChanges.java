@@ -28,7 +28,8 @@ public final class BalanceChanges {
           .column(meta("flink_log_source_endpoint", MetadataField.SOURCE_ENDPOINT))
           .column(meta("flink_log_source_client_id", MetadataField.SOURCE_CLIENT_ID))
           .column(meta("flink_log_source_name", MetadataField.SOURCE_NAME))
-          .column(Column.required("flink_log_event_timestamp", ColumnType.string(), field("timestamp")))
+          .column(
+              Column.required("flink_log_event_timestamp", ColumnType.string(), field("timestamp")))
           .column(Column.required("bln_chg_key", ColumnType.string(), field("id")))
           .column(Column.required("bln_chg_player_id", ColumnType.integer(), field("playerId")))
           .column(Column.optional("bln_chg_portal_id", ColumnType.integer(), field("portalId")))

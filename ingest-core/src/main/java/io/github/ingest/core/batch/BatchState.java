@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * What a committed batch records about itself in the table: which source it read, its number and
- * start, the offsets it read per partition and its record counts. The next batch of the same
- * source starts where this one stopped.
+ * start, the offsets it read per partition and its record counts. The next batch of the same source
+ * starts where this one stopped.
  *
  * <pre>{@code
  * Map<String, String> summary = state.toSummary(); // into the snapshot summary
@@ -79,11 +79,17 @@ public final class BatchState implements Serializable {
       long written,
       long rejected) {
     check(source != null && !source.isEmpty(), "Invalid source key: %s", source);
-    check(startOffsets.keySet().equals(stopOffsets.keySet()),
+    check(
+        startOffsets.keySet().equals(stopOffsets.keySet()),
         "Invalid offsets: start offsets of partitions %s, stop offsets of partitions %s",
-        startOffsets.keySet(), stopOffsets.keySet());
-    check(read == written + rejected,
-        "Invalid counts: %s read is not %s written + %s rejected", read, written, rejected);
+        startOffsets.keySet(),
+        stopOffsets.keySet());
+    check(
+        read == written + rejected,
+        "Invalid counts: %s read is not %s written + %s rejected",
+        read,
+        written,
+        rejected);
     return new BatchState(
         source,
         batch.number(),
@@ -98,8 +104,11 @@ public final class BatchState implements Serializable {
 
   /** This state with the counts of a finished batch: read is written plus rejected. */
   public BatchState withCounts(long newWritten, long newRejected) {
-    check(newWritten >= 0 && newRejected >= 0,
-        "Invalid counts: %s written, %s rejected", newWritten, newRejected);
+    check(
+        newWritten >= 0 && newRejected >= 0,
+        "Invalid counts: %s written, %s rejected",
+        newWritten,
+        newRejected);
     return new BatchState(
         source,
         number,

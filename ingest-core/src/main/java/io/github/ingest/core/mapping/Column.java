@@ -1,8 +1,8 @@
 package io.github.ingest.core.mapping;
 
-import java.io.Serializable;
 import static io.github.ingest.core.mapping.ColumnType.checkArgument;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /** One column of a mapping's target table: its name, type, source and whether it is required. */

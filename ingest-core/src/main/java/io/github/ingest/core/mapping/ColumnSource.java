@@ -1,8 +1,8 @@
 package io.github.ingest.core.mapping;
 
-import java.io.Serializable;
 import static io.github.ingest.core.mapping.ColumnType.checkArgument;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -34,7 +34,8 @@ public final class ColumnSource implements Serializable {
   public static ColumnSource field(String... path) {
     checkArgument(path != null && path.length > 0, "Invalid field path: empty");
     for (String name : path) {
-      checkArgument(name != null && !name.isEmpty(), "Invalid field path: %s", Arrays.toString(path));
+      checkArgument(
+          name != null && !name.isEmpty(), "Invalid field path: %s", Arrays.toString(path));
     }
     return new ColumnSource(Collections.unmodifiableList(Arrays.asList(path.clone())), null);
   }

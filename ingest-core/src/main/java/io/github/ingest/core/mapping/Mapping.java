@@ -1,9 +1,9 @@
 package io.github.ingest.core.mapping;
 
-import java.io.Serializable;
 import static io.github.ingest.core.mapping.ColumnType.checkArgument;
 
 import io.github.ingest.core.batch.BatchMetadata;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

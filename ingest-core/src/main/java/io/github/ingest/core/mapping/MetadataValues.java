@@ -38,7 +38,8 @@ final class MetadataValues {
       case BATCH_TIMESTAMP:
         return column.type().kind() == ColumnType.Kind.STRING
             ? batch.batchTimestamp()
-            : time(batch.start().getEpochSecond() * 1_000_000L + batch.start().getNano() / 1000,
+            : time(
+                batch.start().getEpochSecond() * 1_000_000L + batch.start().getNano() / 1000,
                 column.type());
       case BATCH_NUMBER:
         return number(batch.number(), column.type());
@@ -97,8 +98,6 @@ final class MetadataValues {
   private static Object time(long epochMicros, ColumnType type) {
     long unit = RecordMapper.UNITS[type.precision()];
     long truncated = Math.floorDiv(epochMicros, unit) * unit;
-    return type.kind() == ColumnType.Kind.TIMESTAMP
-        ? localDateTime(truncated)
-        : instant(truncated);
+    return type.kind() == ColumnType.Kind.TIMESTAMP ? localDateTime(truncated) : instant(truncated);
   }
 }

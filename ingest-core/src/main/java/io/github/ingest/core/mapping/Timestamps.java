@@ -14,14 +14,14 @@ final class Timestamps {
   private Timestamps() {}
 
   /**
-   * The instant {@code text} denotes, in microseconds since the epoch; digits below the
-   * microsecond are dropped.
+   * The instant {@code text} denotes, in microseconds since the epoch; digits below the microsecond
+   * are dropped.
    *
    * @throws IllegalArgumentException naming what is wrong with {@code text}
    */
   static long parseEpochMicros(String text) {
     int length = text.length();
-    if (length < 20) {
+    if (length < 19) {
       throw new IllegalArgumentException("not an ISO-8601 timestamp with offset");
     }
     int year = digits(text, 0, 4);
@@ -41,7 +41,7 @@ final class Timestamps {
 
     int pos = 19;
     long micros = 0;
-    if (text.charAt(pos) == '.') {
+    if (pos < length && text.charAt(pos) == '.') {
       int start = ++pos;
       while (pos < length && isDigit(text.charAt(pos))) {
         if (pos - start < 6) {

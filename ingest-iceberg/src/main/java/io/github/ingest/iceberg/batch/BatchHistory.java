@@ -12,8 +12,8 @@ public final class BatchHistory {
   private BatchHistory() {}
 
   /**
-   * The newest committed batch of {@code source} in the history of the table's current snapshot,
-   * if any.
+   * The newest committed batch of {@code source} in the history of the table's current snapshot, if
+   * any.
    */
   public static Optional<BatchState> latest(Table table, String source) {
     Snapshot current = table.currentSnapshot();

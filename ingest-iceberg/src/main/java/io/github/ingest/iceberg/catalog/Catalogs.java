@@ -26,9 +26,11 @@ public final class Catalogs {
 
   static {
     IMPLEMENTATIONS.put("jdbc", "org.apache.iceberg.jdbc.JdbcCatalog");
-    IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP, CatalogUtil.ICEBERG_CATALOG_HADOOP);
+    IMPLEMENTATIONS.put(
+        CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP, CatalogUtil.ICEBERG_CATALOG_HADOOP);
     IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE, CatalogUtil.ICEBERG_CATALOG_HIVE);
-    IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_REST, "org.apache.iceberg.rest.RESTCatalog");
+    IMPLEMENTATIONS.put(
+        CatalogUtil.ICEBERG_CATALOG_TYPE_REST, "org.apache.iceberg.rest.RESTCatalog");
     IMPLEMENTATIONS.put("glue", "org.apache.iceberg.aws.glue.GlueCatalog");
   }
 

@@ -11,8 +11,8 @@ import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
 
 /**
- * Writes its subtask's rows to data files and, at the end of its input, sends the files it wrote
- * to the committer. Files of a failed attempt are deleted, best effort, and never committed.
+ * Writes its subtask's rows to data files and, at the end of its input, sends the files it wrote to
+ * the committer. Files of a failed attempt are deleted, best effort, and never committed.
  */
 final class DataFileWriter extends AbstractStreamOperator<WriteResult>
     implements OneInputStreamOperator<RowData, WriteResult>, BoundedOneInput {

@@ -24,8 +24,8 @@ import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * Appends a bounded stream of rows to an Iceberg table as one snapshot: parallel writers produce
- * Parquet data files whose names start with a batch prefix, and a single committer commits them
- * all once the input has ended.
+ * Parquet data files whose names start with a batch prefix, and a single committer commits them all
+ * once the input has ended.
  *
  * <pre>{@code
  * IcebergBatchSink.builder(rows, table, tableLoader).batch(batchState).append();
@@ -54,8 +54,8 @@ public final class IcebergBatchSink {
   }
 
   /**
-   * The batch whose state the snapshot records; its data file names start with the batch's log
-   * file base name and a dash.
+   * The batch whose state the snapshot records; its data file names start with the batch's log file
+   * base name and a dash.
    */
   public IcebergBatchSink batch(BatchState newBatch) {
     this.batch = newBatch;
@@ -66,7 +66,8 @@ public final class IcebergBatchSink {
     if (batch == null) {
       throw new IllegalStateException("Cannot append without a batch: call batch(...) first");
     }
-    String prefix = batch.logFileName().substring(0, batch.logFileName().length() - ".log".length());
+    String prefix =
+        batch.logFileName().substring(0, batch.logFileName().length() - ".log".length());
     Table writeTable = SerializableTable.copyOf(prefixed(table, prefix));
     long targetFileSize =
         PropertyUtil.propertyAsLong(
@@ -90,10 +91,7 @@ public final class IcebergBatchSink {
             .uid("iceberg-writer");
     SingleOutputStreamOperator<Void> committed =
         written
-            .transform(
-                "commit " + table.name(),
-                Types.VOID,
-                new BatchCommitter(tableLoader, batch))
+            .transform("commit " + table.name(), Types.VOID, new BatchCommitter(tableLoader, batch))
             .uid("iceberg-committer")
             .setParallelism(1)
             .setMaxParallelism(1);
@@ -102,7 +100,8 @@ public final class IcebergBatchSink {
 
   private static Table prefixed(Table base, String fileNamePrefix) {
     TableOperations ops = ((HasTableOperations) base).operations();
-    LocationProvider locations = new PrefixedLocationProvider(ops.locationProvider(), fileNamePrefix);
+    LocationProvider locations =
+        new PrefixedLocationProvider(ops.locationProvider(), fileNamePrefix);
     return new BaseTable(new LocationOverride(ops, locations), base.name());
   }
 }

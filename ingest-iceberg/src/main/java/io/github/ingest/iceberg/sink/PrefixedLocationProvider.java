@@ -6,8 +6,8 @@ import org.apache.iceberg.io.LocationProvider;
 
 /**
  * Puts a prefix in front of every data file name, keeping the table's own layout. It is handed to
- * our writers only, never set as a table property, so other engines writing the table are not
- * bound to it.
+ * our writers only, never set as a table property, so other engines writing the table are not bound
+ * to it.
  */
 final class PrefixedLocationProvider implements LocationProvider {
 

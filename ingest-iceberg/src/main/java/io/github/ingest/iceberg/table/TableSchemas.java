@@ -19,7 +19,8 @@ public final class TableSchemas {
     List<Types.NestedField> fields = new ArrayList<>();
     int id = 1;
     for (Column column : mapping.columns()) {
-      fields.add(Types.NestedField.of(id++, !column.required(), column.name(), type(column.type())));
+      fields.add(
+          Types.NestedField.of(id++, !column.required(), column.name(), type(column.type())));
     }
     return new Schema(fields);
   }

@@ -81,7 +81,8 @@ public final class JobConf {
         settings.put(key, value);
       }
     }
-    return help ? new JobConf(new Configuration(), Collections.emptyMap(), new Properties(), true)
+    return help
+        ? new JobConf(new Configuration(), Collections.emptyMap(), new Properties(), true)
         : resolve(settings);
   }
 
@@ -227,7 +228,11 @@ public final class JobConf {
     String table = options.get(JobOptions.TABLE);
     if (!table.contains(".") || table.startsWith(".") || table.endsWith(".")) {
       throw new IllegalArgumentException(
-          "Invalid value for " + JobOptions.TABLE.key() + ": " + table + " (expected namespace.name)");
+          "Invalid value for "
+              + JobOptions.TABLE.key()
+              + ": "
+              + table
+              + " (expected namespace.name)");
     }
   }
 
@@ -278,7 +283,8 @@ public final class JobConf {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;
@@ -295,7 +301,9 @@ public final class JobConf {
       throw new IllegalArgumentException("Cannot read config file " + file + ": " + e, e);
     }
     Map<String, String> settings = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+    properties
+        .stringPropertyNames()
+        .forEach(k -> settings.put(k, properties.getProperty(k).trim()));
     return settings;
   }
 

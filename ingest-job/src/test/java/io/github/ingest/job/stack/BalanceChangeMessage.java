@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A balance-change message built from plain values, in one of several JSON spellings real
- * producers use, with the column values the table must hold for it derived independently of the
- * job's mapping code.
+ * A balance-change message built from plain values, in one of several JSON spellings real producers
+ * use, with the column values the table must hold for it derived independently of the job's mapping
+ * code.
  */
 public final class BalanceChangeMessage {
 

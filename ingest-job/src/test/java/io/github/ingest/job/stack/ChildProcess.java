@@ -25,8 +25,8 @@ final class ChildProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildProcess start(String name, Path log, List<String> jvmOptions, String mainClass,
-      String... args) {
+  static ChildProcess start(
+      String name, Path log, List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(jvmOptions);

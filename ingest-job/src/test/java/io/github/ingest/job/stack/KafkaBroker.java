@@ -1,7 +1,6 @@
 package io.github.ingest.job.stack;
 
 import java.io.IOException;
-
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,13 @@ public final class KafkaBroker implements AutoCloseable {
     config.setProperty("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
     config.setProperty(
         "listeners",
-        "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + Ports.LOOPBACK + ":"
+        "PLAINTEXT://"
+            + Ports.LOOPBACK
+            + ":"
+            + port
+            + ",CONTROLLER://"
+            + Ports.LOOPBACK
+            + ":"
             + controllerPort);
     config.setProperty("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
     config.setProperty("controller.listener.names", "CONTROLLER");
@@ -78,8 +83,8 @@ public final class KafkaBroker implements AutoCloseable {
       format.awaitSuccess(Duration.ofMinutes(2));
     }
     ChildProcess broker =
-        ChildProcess.start("kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka",
-            file.toString());
+        ChildProcess.start(
+            "kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka", file.toString());
     KafkaBroker kafka = new KafkaBroker(broker, port);
     broker.awaitReady(kafka::answers, Duration.ofMinutes(2));
     return kafka;
@@ -112,8 +117,7 @@ public final class KafkaBroker implements AutoCloseable {
     properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
     properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
-    return new KafkaProducer<>(
-        properties, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private boolean answers() {
@@ -134,5 +138,4 @@ public final class KafkaBroker implements AutoCloseable {
   public void close() {
     process.close();
   }
-
 }

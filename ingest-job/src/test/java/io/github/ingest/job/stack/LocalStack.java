@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A real Kafka broker and S3 server on loopback, in a temporary directory that is deleted on
- * close together with everything they stored.
+ * A real Kafka broker and S3 server on loopback, in a temporary directory that is deleted on close
+ * together with everything they stored.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -60,8 +60,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Job settings that ingest {@code topic} into {@code table}, with the catalog in a SQLite file
-   * in {@code workDir} and the warehouse in {@code bucket} on the S3 server.
+   * Job settings that ingest {@code topic} into {@code table}, with the catalog in a SQLite file in
+   * {@code workDir} and the warehouse in {@code bucket} on the S3 server.
    */
   public Map<String, String> jobSettings(String topic, String table, String bucket, Path workDir) {
     Map<String, String> settings = new LinkedHashMap<>();

@@ -21,8 +21,7 @@ public final class TableReader {
   /** The table that a job run with {@code settings} writes. */
   public static Table load(Map<String, String> settings) {
     JobConf conf = JobConf.resolve(settings);
-    Catalog catalog =
-        Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
+    Catalog catalog = Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
     return catalog.loadTable(conf.table());
   }
 

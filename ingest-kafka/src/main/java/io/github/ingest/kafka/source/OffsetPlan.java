@@ -31,7 +31,11 @@ public final class OffsetPlan {
     for (OffsetRange range : ranges) {
       if (!partitions.add(range.partition())) {
         throw new IllegalArgumentException(
-            "Invalid offset plan for topic " + topic + ": partition " + range.partition() + " twice");
+            "Invalid offset plan for topic "
+                + topic
+                + ": partition "
+                + range.partition()
+                + " twice");
       }
     }
     List<OffsetRange> sorted = new ArrayList<>(ranges);

@@ -57,7 +57,8 @@ public final class OffsetPlanner implements AutoCloseable {
     Map<TopicPartition, Long> end = listOffsets(partitions, OffsetSpec.latest());
     List<OffsetRange> ranges = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      ranges.add(OffsetRange.of(partition.partition(), earliest.get(partition), end.get(partition)));
+      ranges.add(
+          OffsetRange.of(partition.partition(), earliest.get(partition), end.get(partition)));
     }
     return OffsetPlan.of(topic, ranges);
   }

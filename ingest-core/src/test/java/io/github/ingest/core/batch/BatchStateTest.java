@@ -1,0 +1,97 @@
+package io.github.ingest.core.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchStateTest {
+
+  private static final BatchMetadata BATCH =
+      BatchMetadata.builder()
+          .number(3)
+          .start(Instant.parse("2026-11-23T10:00:00.123456789Z"))
+          .sourceEndpoint("broker:9092")
+          .clientId("ingest")
+          .sourceName("balance_changes")
+          .build();
+
+  private static final String SOURCE = "kafka://broker:9092/balance_changes?group=ingest";
+
+  @Test
+  void formatsTheBatchStartAsTheTableContractSays() {
+    assertThat(BATCH.logFileName()).isEqualTo("2026-11-23_10-00-00.log");
+    assertThat(BATCH.logFileBaseName()).isEqualTo("2026-11-23_10-00-00");
+    assertThat(BATCH.batchTimestamp()).isEqualTo("2026-11-23T10:00:00.123456");
+  }
+
+  @Test
+  void roundTripsThroughASnapshotSummary() {
+    BatchState state =
+        BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L), 0, 0, 0)
+            .withCounts(13, 2);
+    Map<String, String> summary = state.toSummary();
+    assertThat(summary)
+        .containsEntry("ingest.source", SOURCE)
+        .containsEntry("ingest.batch.number", "3")
+        .containsEntry("ingest.batch.log-file-name", "2026-11-23_10-00-00.log")
+        .containsEntry("ingest.batch.timestamp", "2026-11-23T10:00:00.123456")
+        .containsEntry("ingest.offsets.start", "0:10,1:0")
+        .containsEntry("ingest.offsets.stop", "0:20,1:5")
+        .containsEntry("ingest.records.read", "15")
+        .containsEntry("ingest.records.written", "13")
+        .containsEntry("ingest.records.rejected", "2");
+    Map<String, String> snapshot = new HashMap<>(summary);
+    snapshot.put("added-records", "13");
+    assertThat(BatchState.fromSummary(snapshot)).isEqualTo(state);
+    assertThat(BatchState.isBatchOf(SOURCE, snapshot)).isTrue();
+    assertThat(BatchState.isBatchOf(SOURCE + "x", snapshot)).isFalse();
+  }
+
+  @Test
+  void rejectsABrokenSummary() {
+    Map<String, String> summary =
+        new HashMap<>(
+            BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of(0, 2L), 0, 0, 0).toSummary());
+    summary.put("ingest.offsets.stop", "0:2,x:3");
+    assertThatThrownBy(() -> BatchState.fromSummary(summary))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid batch state: ingest.offsets.stop=0:2,x:3");
+    summary.remove("ingest.batch.number");
+    assertThatThrownBy(() -> BatchState.fromSummary(summary))
+        .hasMessage("Invalid batch state: no ingest.batch.number");
+  }
+
+  @Test
+  void rejectsCountsThatDoNotReconcile() {
+    assertThatThrownBy(() -> BatchState.of(SOURCE, BATCH, Map.of(), Map.of(), 5, 3, 1))
+        .hasMessage("Invalid counts: 5 read is not 3 written + 1 rejected");
+  }
+
+  @Test
+  void rejectsInvalidBatchMetadata() {
+    assertThatThrownBy(
+            () ->
+                BatchMetadata.builder()
+                    .number(0)
+                    .start(Instant.EPOCH)
+                    .sourceEndpoint("b")
+                    .clientId("c")
+                    .sourceName("s")
+                    .build())
+        .hasMessage("Invalid batch number: 0 (must be 1 or more)");
+    assertThatThrownBy(
+            () ->
+                BatchMetadata.builder()
+                    .number(1)
+                    .start(Instant.EPOCH)
+                    .sourceEndpoint(" ")
+                    .clientId("c")
+                    .sourceName("s")
+                    .build())
+        .hasMessage("Invalid source endpoint:  ");
+  }
+}

@@ -1,0 +1,121 @@
+package io.github.ingest.core.mapping;
+
+import static io.github.ingest.core.mapping.ColumnSource.field;
+import static io.github.ingest.core.mapping.ColumnSource.metadata;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class MappingTest {
+
+  @Test
+  void parsesTypeNamesAsWritten() {
+    assertThat(ColumnType.parse("decimal(29,17)")).isEqualTo(ColumnType.decimal(29, 17));
+    assertThat(ColumnType.parse(" DECIMAL( 29 , 17 ) ")).isEqualTo(ColumnType.decimal(29, 17));
+    assertThat(ColumnType.parse("timestamp(3)")).isEqualTo(ColumnType.timestamp(3));
+    assertThat(ColumnType.parse("timestamptz")).isEqualTo(ColumnType.timestampTz(6));
+    assertThat(ColumnType.parse("int")).isEqualTo(ColumnType.integer());
+    assertThat(ColumnType.parse("bigint")).isEqualTo(ColumnType.bigint());
+    assertThat(ColumnType.decimal(29, 17).toString()).isEqualTo("decimal(29,17)");
+  }
+
+  @Test
+  void rejectsInvalidTypes() {
+    assertThatThrownBy(() -> ColumnType.parse("varchar"))
+        .hasMessage("Invalid column type: varchar");
+    assertThatThrownBy(() -> ColumnType.parse("decimal(29)"))
+        .hasMessage("Invalid column type: decimal(29)");
+    assertThatThrownBy(() -> ColumnType.decimal(39, 2))
+        .hasMessage("Invalid decimal precision 39: must be between 1 and 38");
+    assertThatThrownBy(() -> ColumnType.decimal(10, 11))
+        .hasMessage("Invalid decimal scale 11: must be between 0 and the precision 10");
+    assertThatThrownBy(() -> ColumnType.timestamp(9))
+        .hasMessage("Invalid timestamp precision 9: must be between 0 and 6");
+  }
+
+  @Test
+  void rejectsDuplicateColumns() {
+    assertThatThrownBy(
+            () ->
+                Mapping.builder("orders")
+                    .column(Column.required("id", ColumnType.string(), field("id")))
+                    .column(Column.optional("ID", ColumnType.string(), field("other")))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid mapping orders: duplicate column ID");
+  }
+
+  @Test
+  void rejectsAFieldReadBothAsValueAndAsObject() {
+    assertThatThrownBy(
+            () ->
+                Mapping.builder("sessions")
+                    .column(Column.optional("device", ColumnType.string(), field("device")))
+                    .column(Column.optional("os", ColumnType.string(), field("device", "os")))
+                    .build())
+        .hasMessage(
+            "Invalid mapping sessions: field device of column device is an object holding"
+                + " field device.os of column os");
+  }
+
+  @Test
+  void rejectsMetadataInAColumnThatCannotHoldIt() {
+    assertThatThrownBy(
+            () ->
+                Mapping.builder("orders")
+                    .column(
+                        Column.required(
+                            "batch", ColumnType.date(), metadata(MetadataField.BATCH_NUMBER)))
+                    .build())
+        .hasMessage(
+            "Invalid mapping orders: column batch of type date cannot hold metadata batch-number");
+  }
+
+  @Test
+  void rejectsAnEmptyMapping() {
+    assertThatThrownBy(() -> Mapping.builder("empty").build())
+        .hasMessage("Invalid mapping empty: no columns");
+  }
+
+  @Test
+  void readsNestedFieldsAndRecordMetadata() {
+    Mapping mapping =
+        Mapping.builder("sessions")
+            .column(Column.required("os", ColumnType.string(), field("device", "os")))
+            .column(Column.optional("seconds", ColumnType.bigint(), field("stats", "seconds")))
+            .column(
+                Column.required(
+                    "at", ColumnType.integer(), metadata(MetadataField.SOURCE_PARTITION)))
+            .column(
+                Column.required(
+                    "offset", ColumnType.string(), metadata(MetadataField.SOURCE_OFFSET)))
+            .build();
+    Object[] row =
+        mapping
+            .mapper(BatchMetadataFixtures.BATCH)
+            .map(
+                TestRecords.of(
+                    "{\"device\":{\"os\":\"linux\",\"x\":[1]},\"stats\":null}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(row).containsExactly("linux", null, 3, "1187");
+  }
+
+  @Test
+  void namesTheParentThatIsNotAnObject() {
+    Mapping mapping =
+        Mapping.builder("sessions")
+            .column(Column.required("os", ColumnType.string(), field("device", "os")))
+            .build();
+    assertThatThrownBy(
+            () ->
+                mapping
+                    .mapper(BatchMetadataFixtures.BATCH)
+                    .map(
+                        TestRecords.of(
+                            "{\"device\":\"phone\"}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .isInstanceOf(RecordRejectedException.class)
+        .hasMessage("Cannot read field device.os for column os: device is a string, not an object");
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.ingest.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfTest {
+
+  @Test
+  void readsAFileAndLetsFlagsWin(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ingest.properties");
+    Files.write(
+        file,
+        List.of(
+            "kafka.bootstrap-servers=a:9092",
+            "kafka.topic=balance_changes",
+            "kafka.properties.security.protocol=SASL_SSL",
+            "catalog.warehouse=s3://lake/warehouse",
+            "catalog.s3.endpoint=http://127.0.0.1:9000",
+            "catalog.s3.secret-access-key=hush"));
+    JobConf conf =
+        JobConf.parse("run", "--config", file.toString(), "--kafka.bootstrap-servers=b:9092");
+    assertThat(conf.bootstrapServers()).isEqualTo("b:9092");
+    assertThat(conf.topic()).isEqualTo("balance_changes");
+    assertThat(conf.sourceName()).isEqualTo("balance_changes");
+    assertThat(conf.kafkaProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("bootstrap.servers", "b:9092")
+        .containsEntry("group.id", "ingest");
+    assertThat(conf.catalogProperties())
+        .containsEntry("type", "jdbc")
+        .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+        .containsEntry("client.region", "us-east-1")
+        .containsEntry("warehouse", "s3://lake/warehouse");
+    assertThat(conf.describe())
+        .contains("catalog.s3.secret-access-key=******")
+        .doesNotContain("hush");
+  }
+
+  @Test
+  void defaultsToAnEmbeddedCatalogAndALocalWarehouse() {
+    JobConf conf = JobConf.parse("--kafka.bootstrap-servers", "a:9092", "--kafka.topic", "t");
+    assertThat(conf.catalogProperties())
+        .containsEntry("uri", "jdbc:sqlite:ingest-catalog.db")
+        .doesNotContainKey("io-impl");
+    assertThat(conf.catalogProperties().get("warehouse"))
+        .startsWith("file:/")
+        .endsWith("/warehouse/");
+    assertThat(conf.table().toString()).isEqualTo("ingest.balance_changes");
+  }
+
+  @Test
+  void namesWhatIsWrong() {
+    assertThatThrownBy(() -> JobConf.parse("--kafka.topic", "t"))
+        .hasMessage(
+            "Missing setting kafka.bootstrap-servers: Kafka bootstrap servers, e.g."
+                + " broker-1:9092,broker-2:9092. Required.");
+    assertThatThrownBy(() -> JobConf.parse("--kafka.bootstrap-server", "a", "--kafka.topic", "t"))
+        .hasMessage(
+            "Unknown setting: kafka.bootstrap-server (did you mean kafka.bootstrap-servers?)");
+    assertThatThrownBy(() -> JobConf.parse("--security.protocol", "SSL"))
+        .hasMessage(
+            "Unknown setting: security.protocol (Kafka client properties go under"
+                + " kafka.properties.*)");
+    assertThatThrownBy(() -> JobConf.parse("--kafka.topic"))
+        .hasMessage("Invalid argument: --kafka.topic has no value");
+    assertThatThrownBy(() -> JobConf.parse("topic"))
+        .hasMessage("Invalid argument: topic (expected --key value, --config FILE or --help)");
+    assertThatThrownBy(
+            () -> JobConf.parse("--kafka.bootstrap-servers=a", "--kafka.topic=t", "--table=flat"))
+        .hasMessage("Invalid value for table: flat (expected namespace.name)");
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    "--kafka.bootstrap-servers=a", "--kafka.topic=t", "--kafka.timeout=x"))
+        .hasMessageStartingWith("Invalid setting: ");
+    assertThatThrownBy(() -> JobConf.parse("--config", "/nonexistent/ingest.properties"))
+        .hasMessageStartingWith("Cannot read config file /nonexistent/ingest.properties");
+  }
+
+  @Test
+  void generatesHelpFromTheDeclaredOptions() {
+    assertThat(JobConf.parse("--help").help()).isTrue();
+    for (var option : JobOptions.all()) {
+      assertThat(JobConf.helpText()).contains(option.key()).contains(JobOptions.text(option));
+    }
+  }
+}
