@@ -93,16 +93,19 @@ final class BatchRun {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
-    env.setParallelism(parallelism(plan));
+    // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
+    int parallelism = parallelism(plan);
     DataStream<RowData> rows =
         env.fromSource(
                 BoundedKafkaSources.of(plan, conf.kafkaProperties(), conf.clientId()),
                 WatermarkStrategy.noWatermarks(),
                 "read " + conf.topic())
             .uid("kafka-source")
+            .setParallelism(parallelism)
             .process(new MappingFunction(mapping, batch), TypeInformation.of(RowData.class))
             .name("map " + mapping.name())
-            .uid("mapping");
+            .uid("mapping")
+            .setParallelism(parallelism);
     IcebergBatchSink.builder(rows, table, TableLoader.fromCatalog(catalogLoader, conf.table()))
         .batch(planned)
         .append();

@@ -52,6 +52,7 @@ class IngestJobITCase {
         stack.jobSettings(topic, "lake.balance_changes", bucket, workDir);
     settings.put("kafka.client-id", "ingest-e2e");
     settings.put("source.name", "balance-changes-e2e");
+    settings.put("job.parallelism", "3");
     JobRunner.Result run = JobRunner.run(workDir, settings);
 
     assertThat(run.exitCode).as(run.toString()).isZero();
@@ -104,7 +105,8 @@ class IngestJobITCase {
             .filter(key -> key.startsWith("warehouse/lake/balance_changes/data/"))
             .collect(Collectors.toList());
     assertThat(dataFiles)
-        .isNotEmpty()
+        .as("one data file per writer, one writer per partition")
+        .hasSize(3)
         .allSatisfy(
             key -> assertThat(key).matches(".*/data/" + Pattern.quote(logBase) + "-.*\\.parquet"));
     table

@@ -89,6 +89,10 @@ public final class IcebergBatchSink {
                 TypeInformation.of(WriteResult.class),
                 new DataFileWriter(writerFactory))
             .uid("iceberg-writer");
+    if (rows.getParallelism() > 0) {
+      // explicit, or the adaptive batch scheduler may fold all writers into one
+      written.setParallelism(rows.getParallelism());
+    }
     SingleOutputStreamOperator<Void> committed =
         written
             .transform("commit " + table.name(), Types.VOID, new BatchCommitter(tableLoader, batch))

@@ -63,11 +63,22 @@ public final class Demo {
         rows.size(), table.name(), ROWS_SHOWN);
     List<String> columns =
         table.schema().columns().stream().map(Types.NestedField::name).collect(Collectors.toList());
+    List<String> valueColumns =
+        columns.stream()
+            .filter(c -> c.startsWith("bln_chg_") || c.equals("flink_log_event_timestamp"))
+            .collect(Collectors.toList());
+    List<String> batchColumns =
+        columns.stream().filter(c -> !valueColumns.contains(c)).collect(Collectors.toList());
+    if (!rows.isEmpty()) {
+      System.out.println("  every row's batch columns, from its first row:");
+      batchColumns.forEach(c -> System.out.printf("    %s = %s%n", c, rows.get(0).getField(c)));
+    }
+    System.out.println("  " + String.join(" | ", valueColumns));
     for (Record row : rows.subList(0, Math.min(ROWS_SHOWN, rows.size()))) {
       System.out.println(
-          columns.stream()
-              .map(column -> column + "=" + row.getField(column))
-              .collect(Collectors.joining(", ", "  {", "}")));
+          valueColumns.stream()
+              .map(column -> String.valueOf(row.getField(column)))
+              .collect(Collectors.joining(" | ", "  ", "")));
     }
     System.out.printf("%nData files in bucket %s:%n", BUCKET);
     stack.s3().keys(BUCKET).stream()
