@@ -120,6 +120,35 @@ class IngestJobITCase {
     }
   }
 
+  @Test
+  void writesToALocalDirectoryWhenNoS3IsConfigured(LocalStack stack) throws Exception {
+    String topic = "balance_changes_local";
+    stack.kafka().createTopic(topic, 1);
+    List<BalanceChangeMessage> messages = BalanceChangeMessage.sample(7, 20);
+    try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      messages.forEach(message -> producer.send(new ProducerRecord<>(topic, message.json())));
+    }
+    Path workDir = stack.newDirectory("local-");
+    Path warehouse = workDir.resolve("warehouse");
+    Map<String, String> settings = new HashMap<>();
+    settings.put("kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+    settings.put("kafka.topic", topic);
+    settings.put("catalog.uri", "jdbc:sqlite:" + workDir.resolve("catalog.db"));
+    settings.put("catalog.warehouse", warehouse.toString());
+
+    JobRunner.Result run = JobRunner.run(workDir, settings);
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    List<Record> rows = TableReader.rows(TableReader.load(settings));
+    assertThat(rows)
+        .extracting(row -> row.getField("bln_chg_key"))
+        .containsExactlyInAnyOrderElementsOf(
+            messages.stream().map(m -> m.id).collect(Collectors.toList()));
+    try (Stream<Path> files = Files.walk(warehouse)) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).hasSize(1);
+    }
+  }
+
   private static void assertSameSecond(String logFileName, String batchTimestamp)
       throws IOException {
     Matcher file = LOG_FILE_NAME.matcher(logFileName);
