@@ -3,6 +3,7 @@ package io.github.ingest.job;
 import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.fault.Failpoints;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.iceberg.batch.BatchHistory;
 import io.github.ingest.iceberg.catalog.Catalogs;
@@ -17,12 +18,8 @@ import io.github.ingest.kafka.source.OffsetRange;
 import io.github.ingest.kafka.source.SourceKey;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,8 +33,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,37 +62,72 @@ final class BatchRun {
     String source = SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId());
     CatalogLoader catalogLoader = Catalogs.loader(conf.catalogName(), conf.catalogProperties());
     Catalog catalog = catalogLoader.loadCatalog();
-    Table table = Tables.loadOrCreate(catalog, conf.table(), mapping);
-    Optional<BatchState> last = BatchHistory.latest(table, source);
-    OffsetPlan plan = plan(last);
+    Optional<Table> table =
+        conf.planOnly() && !catalog.tableExists(conf.table())
+            ? Optional.empty()
+            : Optional.of(Tables.loadOrCreate(catalog, conf.table(), mapping));
+    Optional<BatchState> last = table.flatMap(t -> BatchHistory.latest(t, source));
     long number = last.map(state -> state.number() + 1).orElse(1L);
-    LOG.info("Planned batch {} of {}: {} offsets, {}", number, source, plan.size(), plan);
-    if (plan.isEmpty()) {
-      out.printf(
-          "Nothing new on topic %s since %s: nothing committed.%n",
-          conf.topic(), last.map(state -> "batch " + state.number()).orElse("the start"));
-      return;
+
+    try (OffsetPlanner planner =
+        OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout())) {
+      OffsetPlan plan =
+          planner.plan(conf.topic(), last.map(BatchState::stopOffsets), conf.planOptions());
+      OffsetPlan toRead = planner.visible(plan);
+      LOG.info("Planned batch {} of {}: {}; to read: {}", number, source, plan, toRead);
+      if (conf.planOnly()) {
+        printPlan(source, number, last, plan, toRead);
+        return;
+      }
+      if (toRead.isEmpty()) {
+        out.printf(
+            "Nothing new on topic %s since %s: nothing committed.%n",
+            conf.topic(), last.map(state -> "batch " + state.number()).orElse("the start"));
+        // a run that died after its table commit left the group behind: catch it up
+        last.ifPresent(state -> commitGroupOffsets(planner, state));
+        return;
+      }
+
+      BatchMetadata batch =
+          BatchMetadata.builder()
+              .number(number)
+              .start(clock.instant())
+              .sourceEndpoint(conf.bootstrapServers())
+              .clientId(conf.clientId())
+              .sourceName(conf.sourceName())
+              .build();
+      BatchState planned =
+          BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
+              .withLostFrom(plan.lostFrom());
+      JobResult result = execute(catalogLoader, table.get(), batch, planned, toRead);
+      Failpoints.reach(Failpoints.AFTER_COMMIT);
+
+      table.get().refresh();
+      BatchState committed =
+          BatchHistory.latest(table.get(), source).orElseThrow(IllegalStateException::new);
+      report(committed, plan, table.get().currentSnapshot(), System.nanoTime() - started);
+      out.printf("  flink:   job %s, runtime mode %s%n", result.jobId, result.mode);
+      commitGroupOffsets(planner, committed);
     }
+  }
 
-    BatchMetadata batch =
-        BatchMetadata.builder()
-            .number(number)
-            .start(clock.instant())
-            .sourceEndpoint(conf.bootstrapServers())
-            .clientId(conf.clientId())
-            .sourceName(conf.sourceName())
-            .build();
-    BatchState planned = BatchState.of(source, batch, starts(plan), stops(plan), 0, 0, 0);
-
+  /** Runs the Flink job; if it failed after all in committing this very batch, that is success. */
+  private JobResult execute(
+      CatalogLoader catalogLoader,
+      Table table,
+      BatchMetadata batch,
+      BatchState planned,
+      OffsetPlan toRead)
+      throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
     // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
-    int parallelism = parallelism(plan);
+    int parallelism = parallelism(toRead);
     DataStream<RowData> rows =
         env.fromSource(
-                BoundedKafkaSources.of(plan, conf.kafkaProperties(), conf.clientId()),
+                BoundedKafkaSources.of(toRead, conf.kafkaProperties(), conf.clientId()),
                 WatermarkStrategy.noWatermarks(),
                 "read " + conf.topic())
             .uid("kafka-source")
@@ -110,35 +140,77 @@ final class BatchRun {
         .batch(planned)
         .append();
     StreamGraph graph = env.getStreamGraph();
-    graph.setJobName("ingest " + conf.topic() + " batch " + number + " into " + conf.table());
+    graph.setJobName(
+        "ingest " + conf.topic() + " batch " + planned.number() + " into " + conf.table());
     JobType mode = graph.getJobType();
-    JobExecutionResult result = env.execute(graph);
-
-    table.refresh();
-    Snapshot snapshot = table.currentSnapshot();
-    BatchState committed =
-        BatchHistory.latest(table, source).orElseThrow(IllegalStateException::new);
-    Long read = result.getAccumulatorResult(MappingFunction.RECORDS_READ);
-    report(committed, plan, snapshot, read == null ? 0 : read, System.nanoTime() - started);
-    out.printf("  flink:   job %s, runtime mode %s%n", result.getJobID(), mode);
+    try {
+      return new JobResult(env.execute(graph).getJobID().toString(), mode);
+    } catch (Exception e) {
+      table.refresh();
+      Optional<BatchState> newest = BatchHistory.latest(table, planned.source());
+      if (newest.isPresent()
+          && newest.get().number() == planned.number()
+          && newest.get().logFileName().equals(planned.logFileName())) {
+        LOG.warn("The job failed after committing batch {}: the batch stands", planned, e);
+        return new JobResult("(failed after its commit)", mode);
+      }
+      throw e;
+    }
   }
 
-  private OffsetPlan plan(Optional<BatchState> last) {
-    try (OffsetPlanner planner =
-        OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout())) {
-      if (!last.isPresent()) {
-        return planner.fromEarliest(conf.topic());
-      }
-      List<TopicPartition> partitions = planner.partitions(conf.topic());
-      Map<TopicPartition, Long> earliest = planner.listOffsets(partitions, OffsetSpec.earliest());
-      Map<TopicPartition, Long> end = planner.listOffsets(partitions, OffsetSpec.latest());
-      Map<Integer, Long> previous = last.get().stopOffsets();
-      List<OffsetRange> ranges = new ArrayList<>();
-      for (TopicPartition partition : partitions) {
-        long start = previous.getOrDefault(partition.partition(), earliest.get(partition));
-        ranges.add(OffsetRange.of(partition.partition(), start, end.get(partition)));
-      }
-      return OffsetPlan.of(conf.topic(), ranges);
+  private void commitGroupOffsets(OffsetPlanner planner, BatchState state) {
+    if (!conf.commitGroupOffsets()) {
+      return;
+    }
+    try {
+      planner.commitGroupOffsets(conf.groupId(), conf.topic(), state.stopOffsets());
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot commit the offsets of consumer group {}", conf.groupId(), e);
+      out.printf(
+          "  warning: the batch stands, but consumer group %s still shows the old offsets: %s%n",
+          conf.groupId(), e.getMessage());
+    }
+  }
+
+  private void printPlan(
+      String source, long number, Optional<BatchState> last, OffsetPlan plan, OffsetPlan toRead) {
+    out.printf("Plan of the next batch of %s into %s (nothing written)%n", source, conf.table());
+    out.printf(
+        "  batch:   %d, after %s%n",
+        number, last.map(state -> "batch " + state.number()).orElse("none (a new source)"));
+    for (int i = 0; i < plan.ranges().size(); i++) {
+      OffsetRange range = plan.ranges().get(i);
+      OffsetRange read = toRead.ranges().get(i);
+      out.printf(
+          "  partition %d: [%d, %d) %d offsets%s%s%n",
+          range.partition(),
+          range.start(),
+          range.stop(),
+          range.size(),
+          read.stop() < range.stop()
+              ? String.format(", records up to offset %d", read.stop() - 1)
+              : "",
+          plan.lostFrom().containsKey(range.partition())
+              ? String.format(
+                  ", offsets [%d, %d) lost to retention are skipped",
+                  plan.lostFrom().get(range.partition()), range.start())
+              : "");
+    }
+    out.printf(
+        "  total:   %d offsets in %d partitions%s%n",
+        plan.size(),
+        plan.nonEmptyRanges().size(),
+        toRead.isEmpty() ? ": nothing new, a run would commit nothing" : "");
+  }
+
+  /** What a finished Flink job reports. */
+  private static final class JobResult {
+    final String jobId;
+    final JobType mode;
+
+    JobResult(String jobId, JobType mode) {
+      this.jobId = jobId;
+      this.mode = mode;
     }
   }
 
@@ -150,28 +222,22 @@ final class BatchRun {
     return Math.min(partitions, Runtime.getRuntime().availableProcessors());
   }
 
-  private static Map<Integer, Long> starts(OffsetPlan plan) {
-    Map<Integer, Long> offsets = new LinkedHashMap<>();
-    plan.ranges().forEach(range -> offsets.put(range.partition(), range.start()));
-    return offsets;
-  }
-
-  private static Map<Integer, Long> stops(OffsetPlan plan) {
-    Map<Integer, Long> offsets = new LinkedHashMap<>();
-    plan.ranges().forEach(range -> offsets.put(range.partition(), range.stop()));
-    return offsets;
-  }
-
-  private void report(
-      BatchState committed, OffsetPlan plan, Snapshot snapshot, long read, long nanos) {
+  private void report(BatchState committed, OffsetPlan plan, Snapshot snapshot, long nanos) {
     Map<String, String> summary = snapshot.summary();
     out.printf(
         "Batch %d of %s committed to %s as snapshot %d%n",
         committed.number(), committed.source(), conf.table(), snapshot.snapshotId());
     out.printf(
         "  records: %d read, %d written, %d rejected%n",
-        read, committed.written(), committed.rejected());
+        committed.read(), committed.written(), committed.rejected());
     out.printf("  offsets: %s%n", plan);
+    plan.lostFrom()
+        .forEach(
+            (partition, from) ->
+                out.printf(
+                    "  skipped: partition %d offsets [%d, %d), deleted by retention before they"
+                        + " were read%n",
+                    partition, from, committed.startOffsets().get(partition)));
     out.printf(
         "  files:   %s data files, %s bytes, log file %s%n",
         summary.getOrDefault("added-data-files", "0"),

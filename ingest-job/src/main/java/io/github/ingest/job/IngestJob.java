@@ -3,6 +3,7 @@ package io.github.ingest.job;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.mapping.BadRecordException;
 import java.io.PrintStream;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,25 @@ public final class IngestJob {
       return EXIT_OK;
     } catch (Exception e) {
       LOG.debug("Batch failed", e);
-      err.println("ingest: batch failed, nothing committed: " + reason(e));
+      if (hasCause(e, CommitStateUnknownException.class)) {
+        err.println(
+            "ingest: batch failed and the catalog did not say whether its commit took effect;"
+                + " the next run reads the table and goes on from what it holds: "
+                + reason(e));
+      } else {
+        err.println("ingest: batch failed, nothing committed: " + reason(e));
+      }
       return EXIT_FAILED;
     }
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The message a user needs: a bad record's, or the root cause's. */

@@ -31,6 +31,7 @@ public final class BatchState implements Serializable {
   static final String LOG_FILE_NAME = PREFIX + "batch.log-file-name";
   static final String START_OFFSETS = PREFIX + "offsets.start";
   static final String STOP_OFFSETS = PREFIX + "offsets.stop";
+  static final String LOST_FROM = PREFIX + "offsets.lost-from";
   static final String READ = PREFIX + "records.read";
   static final String WRITTEN = PREFIX + "records.written";
   static final String REJECTED = PREFIX + "records.rejected";
@@ -41,6 +42,7 @@ public final class BatchState implements Serializable {
   private final String logFileName;
   private final SortedMap<Integer, Long> startOffsets;
   private final SortedMap<Integer, Long> stopOffsets;
+  private final SortedMap<Integer, Long> lostFrom;
   private final long read;
   private final long written;
   private final long rejected;
@@ -52,6 +54,7 @@ public final class BatchState implements Serializable {
       String logFileName,
       SortedMap<Integer, Long> startOffsets,
       SortedMap<Integer, Long> stopOffsets,
+      SortedMap<Integer, Long> lostFrom,
       long read,
       long written,
       long rejected) {
@@ -61,6 +64,7 @@ public final class BatchState implements Serializable {
     this.logFileName = logFileName;
     this.startOffsets = startOffsets;
     this.stopOffsets = stopOffsets;
+    this.lostFrom = lostFrom;
     this.read = read;
     this.written = written;
     this.rejected = rejected;
@@ -97,6 +101,33 @@ public final class BatchState implements Serializable {
         batch.logFileName(),
         Collections.unmodifiableSortedMap(new TreeMap<>(startOffsets)),
         Collections.unmodifiableSortedMap(new TreeMap<>(stopOffsets)),
+        Collections.emptySortedMap(),
+        read,
+        written,
+        rejected);
+  }
+
+  /**
+   * This state, recording that retention deleted each partition's offsets from {@code newLostFrom}
+   * up to its start offset before any batch read them.
+   */
+  public BatchState withLostFrom(Map<Integer, Long> newLostFrom) {
+    newLostFrom.forEach(
+        (partition, offset) ->
+            check(
+                startOffsets.containsKey(partition) && offset < startOffsets.get(partition),
+                "Invalid lost offset %s of partition %s: start offsets %s",
+                offset,
+                partition,
+                startOffsets));
+    return new BatchState(
+        source,
+        number,
+        batchTimestamp,
+        logFileName,
+        startOffsets,
+        stopOffsets,
+        Collections.unmodifiableSortedMap(new TreeMap<>(newLostFrom)),
         read,
         written,
         rejected);
@@ -116,6 +147,7 @@ public final class BatchState implements Serializable {
         logFileName,
         startOffsets,
         stopOffsets,
+        lostFrom,
         newWritten + newRejected,
         newWritten,
         newRejected);
@@ -141,6 +173,9 @@ public final class BatchState implements Serializable {
         required(summary, LOG_FILE_NAME),
         parseOffsets(summary, START_OFFSETS),
         parseOffsets(summary, STOP_OFFSETS),
+        summary.containsKey(LOST_FROM)
+            ? parseOffsets(summary, LOST_FROM)
+            : Collections.emptySortedMap(),
         parseLong(summary, READ),
         parseLong(summary, WRITTEN),
         parseLong(summary, REJECTED));
@@ -155,6 +190,9 @@ public final class BatchState implements Serializable {
     summary.put(LOG_FILE_NAME, logFileName);
     summary.put(START_OFFSETS, formatOffsets(startOffsets));
     summary.put(STOP_OFFSETS, formatOffsets(stopOffsets));
+    if (!lostFrom.isEmpty()) {
+      summary.put(LOST_FROM, formatOffsets(lostFrom));
+    }
     summary.put(READ, Long.toString(read));
     summary.put(WRITTEN, Long.toString(written));
     summary.put(REJECTED, Long.toString(rejected));
@@ -188,6 +226,14 @@ public final class BatchState implements Serializable {
     return stopOffsets;
   }
 
+  /**
+   * Per partition, the first offset that retention deleted before it was read; the offsets from
+   * there up to the start offset were skipped. Usually empty.
+   */
+  public SortedMap<Integer, Long> lostFrom() {
+    return lostFrom;
+  }
+
   public long read() {
     return read;
   }
@@ -217,7 +263,8 @@ public final class BatchState implements Serializable {
         && batchTimestamp.equals(that.batchTimestamp)
         && logFileName.equals(that.logFileName)
         && startOffsets.equals(that.startOffsets)
-        && stopOffsets.equals(that.stopOffsets);
+        && stopOffsets.equals(that.stopOffsets)
+        && lostFrom.equals(that.lostFrom);
   }
 
   @Override

@@ -52,6 +52,21 @@ class BatchStateTest {
   }
 
   @Test
+  void recordsOffsetsLostToRetentionOnlyWhenThereAreSome() {
+    BatchState state =
+        BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L), 0, 0, 0);
+    assertThat(state.toSummary()).doesNotContainKey("ingest.offsets.lost-from");
+    assertThat(BatchState.fromSummary(state.toSummary()).lostFrom()).isEmpty();
+
+    BatchState lost = state.withLostFrom(Map.of(0, 4L));
+    assertThat(lost.toSummary()).containsEntry("ingest.offsets.lost-from", "0:4");
+    assertThat(BatchState.fromSummary(lost.toSummary())).isEqualTo(lost);
+    assertThat(lost.withCounts(1, 0).lostFrom()).containsEntry(0, 4L);
+    assertThatThrownBy(() -> state.withLostFrom(Map.of(0, 10L)))
+        .hasMessageContaining("Invalid lost offset 10 of partition 0");
+  }
+
+  @Test
   void rejectsABrokenSummary() {
     Map<String, String> summary =
         new HashMap<>(

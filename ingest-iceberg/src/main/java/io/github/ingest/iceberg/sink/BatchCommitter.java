@@ -1,6 +1,7 @@
 package io.github.ingest.iceberg.sink;
 
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.fault.Failpoints;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,9 +10,15 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,16 +64,34 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     long written = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     BatchState committed = batch.withCounts(written, 0);
     Table table = tableLoader.loadTable();
-    AppendFiles append = table.newAppend();
+    TableOperations guarded = new BatchGuard(((HasTableOperations) table).operations(), batch);
+    AppendFiles append = new BaseTable(guarded, table.name()).newAppend();
     dataFiles.forEach(append::appendFile);
     committed.toSummary().forEach(append::set);
-    append.commit();
+    Failpoints.reach(Failpoints.BEFORE_COMMIT);
+    try {
+      append.commit();
+    } catch (ValidationException | CommitFailedException e) {
+      // certainly not committed: the files are nobody's
+      deleteQuietly(table.io());
+      throw e;
+    }
     LOG.info(
         "Committed {}: {} records in {} data files to table {}",
         committed,
         written,
         dataFiles.size(),
         table.name());
+  }
+
+  private void deleteQuietly(FileIO io) {
+    for (DataFile file : dataFiles) {
+      try {
+        io.deleteFile(file.path().toString());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete uncommitted data file {}: {}", file.path(), e.toString());
+      }
+    }
   }
 
   @Override

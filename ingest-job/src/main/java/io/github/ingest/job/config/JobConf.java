@@ -1,5 +1,7 @@
 package io.github.ingest.job.config;
 
+import io.github.ingest.kafka.source.PlanOptions;
+import io.github.ingest.kafka.source.StartingPosition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,16 +31,19 @@ public final class JobConf {
   private final Map<String, String> catalogProperties;
   private final Properties kafkaProperties;
   private final boolean help;
+  private final boolean planOnly;
 
   private JobConf(
       Configuration options,
       Map<String, String> catalogProperties,
       Properties kafkaProperties,
-      boolean help) {
+      boolean help,
+      boolean planOnly) {
     this.options = options;
     this.catalogProperties = catalogProperties;
     this.kafkaProperties = kafkaProperties;
     this.help = help;
+    this.planOnly = planOnly;
   }
 
   /**
@@ -49,13 +54,15 @@ public final class JobConf {
   public static JobConf parse(String... args) {
     Map<String, String> settings = new LinkedHashMap<>();
     boolean help = false;
+    boolean planOnly = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if ("--help".equals(arg) || "-h".equals(arg)) {
         help = true;
         continue;
       }
-      if (i == 0 && "run".equals(arg)) {
+      if (i == 0 && ("run".equals(arg) || "plan".equals(arg))) {
+        planOnly = "plan".equals(arg);
         continue;
       }
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -81,9 +88,14 @@ public final class JobConf {
         settings.put(key, value);
       }
     }
-    return help
-        ? new JobConf(new Configuration(), Collections.emptyMap(), new Properties(), true)
-        : resolve(settings);
+    if (help) {
+      return new JobConf(
+          new Configuration(), Collections.emptyMap(), new Properties(), true, false);
+    }
+    JobConf conf = resolve(settings);
+    return planOnly
+        ? new JobConf(conf.options, conf.catalogProperties, conf.kafkaProperties, false, true)
+        : conf;
   }
 
   /** Resolves settings given as keys and values, as in a properties file. */
@@ -107,13 +119,30 @@ public final class JobConf {
         throw new IllegalArgumentException(unknownKey(key));
       }
     }
-    JobConf conf = new JobConf(options, catalog, kafka, false);
+    JobConf conf = new JobConf(options, catalog, kafka, false, false);
     conf.validate();
     return conf;
   }
 
   public boolean help() {
     return help;
+  }
+
+  /** Whether to only print the plan of the next batch ({@code plan} command), writing nothing. */
+  public boolean planOnly() {
+    return planOnly;
+  }
+
+  /** How the next batch's offsets are planned. */
+  public PlanOptions planOptions() {
+    return PlanOptions.forGroup(groupId())
+        .startingAt(StartingPosition.parse(options.get(JobOptions.STARTING_OFFSETS)))
+        .skipLostOffsets("skip".equals(options.get(JobOptions.ON_LOST_OFFSETS)))
+        .maxOffsetsPerPartition(options.get(JobOptions.MAX_OFFSETS_PER_PARTITION));
+  }
+
+  public boolean commitGroupOffsets() {
+    return options.get(JobOptions.COMMIT_GROUP_OFFSETS);
   }
 
   public String bootstrapServers() {
@@ -217,8 +246,31 @@ public final class JobConf {
     try {
       options.get(JobOptions.KAFKA_TIMEOUT);
       options.getOptional(JobOptions.PARALLELISM);
+      options.get(JobOptions.COMMIT_GROUP_OFFSETS);
+      options.get(JobOptions.MAX_OFFSETS_PER_PARTITION);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Invalid setting: " + e.getMessage(), e);
+    }
+    String onLost = options.get(JobOptions.ON_LOST_OFFSETS);
+    if (!"fail".equals(onLost) && !"skip".equals(onLost)) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.ON_LOST_OFFSETS.key()
+              + ": "
+              + onLost
+              + " (expected fail or skip)");
+    }
+    try {
+      planOptions();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.STARTING_OFFSETS.key()
+              + " or "
+              + JobOptions.MAX_OFFSETS_PER_PARTITION.key()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     Integer parallelism = parallelism();
     if (parallelism != null && parallelism < 1) {
@@ -310,9 +362,12 @@ public final class JobConf {
   /** The help text, generated from the declared options. */
   public static String helpText() {
     StringBuilder text = new StringBuilder();
-    text.append("Usage: ingest-job [run] [--config FILE] [--KEY VALUE ...]\n\n")
+    text.append("Usage: ingest-job [run|plan] [--config FILE] [--KEY VALUE ...]\n\n")
         .append("Ingests what arrived on a Kafka topic since the last successful batch into an")
-        .append(" Iceberg table, then stops.\n\nSettings (in a properties file or as flags):\n");
+        .append(" Iceberg table, then stops.\n")
+        .append("  run   (default) plan, ingest and commit one batch\n")
+        .append("  plan  print the next batch's source, number and offsets; write nothing\n\n")
+        .append("Settings (in a properties file or as flags):\n");
     List<ConfigOption<?>> all = JobOptions.all();
     for (ConfigOption<?> option : all) {
       text.append("  ").append(option.key());

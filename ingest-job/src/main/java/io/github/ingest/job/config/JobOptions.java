@@ -52,6 +52,40 @@ public final class JobOptions {
           .defaultValue(Duration.ofSeconds(30))
           .withDescription("How long planning waits for the Kafka brokers before giving up.");
 
+  public static final ConfigOption<String> STARTING_OFFSETS =
+      ConfigOptions.key("kafka.starting-offsets")
+          .stringType()
+          .defaultValue("earliest")
+          .withDescription(
+              "Where a source with no batch in the table starts on partitions the consumer group"
+                  + " has no offsets for: earliest, latest, or timestamp:<ISO-8601 instant or"
+                  + " epoch millis>.");
+
+  public static final ConfigOption<String> ON_LOST_OFFSETS =
+      ConfigOptions.key("kafka.on-lost-offsets")
+          .stringType()
+          .defaultValue("fail")
+          .withDescription(
+              "When retention deleted records that no batch has read: fail (the run stops and"
+                  + " says which offsets), or skip (they are logged and recorded in the snapshot"
+                  + " summary as ingest.offsets.lost-from).");
+
+  public static final ConfigOption<Boolean> COMMIT_GROUP_OFFSETS =
+      ConfigOptions.key("kafka.commit-group-offsets")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "After a batch is committed to the table, commit its stop offsets to the consumer"
+                  + " group so lag monitors see progress; a failure there is only a warning.");
+
+  public static final ConfigOption<Long> MAX_OFFSETS_PER_PARTITION =
+      ConfigOptions.key("batch.max-offsets-per-partition")
+          .longType()
+          .defaultValue(0L)
+          .withDescription(
+              "At most this many offsets of each partition per run, so a large backlog is caught"
+                  + " up in several batches; 0 for no limit.");
+
   public static final ConfigOption<String> SOURCE_NAME =
       ConfigOptions.key("source.name")
           .stringType()
@@ -111,6 +145,10 @@ public final class JobOptions {
               GROUP_ID,
               CLIENT_ID,
               KAFKA_TIMEOUT,
+              STARTING_OFFSETS,
+              ON_LOST_OFFSETS,
+              COMMIT_GROUP_OFFSETS,
+              MAX_OFFSETS_PER_PARTITION,
               SOURCE_NAME,
               TABLE,
               CATALOG_NAME,

@@ -1,6 +1,7 @@
 package io.github.ingest.kafka.mapping;
 
 import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.fault.Failpoints;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;
@@ -52,5 +53,8 @@ public final class MappingFunction extends ProcessFunction<KafkaMessage, RowData
       throw new BadRecordException(e.getMessage() + " (" + message.location() + ")");
     }
     out.collect(converter.toRowData(values));
+    if (recordsRead.getLocalValue() == 10) {
+      Failpoints.reach(Failpoints.READING);
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -33,7 +34,8 @@ public final class BoundedKafkaSources {
     return KafkaSource.<KafkaMessage>builder()
         .setProperties(properties)
         .setPartitions(new java.util.HashSet<TopicPartition>(plan.startOffsets().keySet()))
-        .setStartingOffsets(OffsetsInitializer.offsets(plan.startOffsets()))
+        .setStartingOffsets(
+            OffsetsInitializer.offsets(plan.startOffsets(), OffsetResetStrategy.NONE))
         .setBounded(OffsetsInitializer.offsets(plan.stopOffsets()))
         .setDeserializer(new KafkaMessageDeserializer())
         .setClientIdPrefix(clientIdPrefix)

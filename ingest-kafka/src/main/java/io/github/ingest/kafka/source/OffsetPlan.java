@@ -9,21 +9,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 
-/** The offset ranges of a topic's partitions that one batch reads. */
+/**
+ * The offset ranges of a topic's partitions that one batch reads, and the offsets it knowingly
+ * skips because retention deleted them before they were read.
+ */
 public final class OffsetPlan {
 
   private final String topic;
   private final List<OffsetRange> ranges;
+  private final SortedMap<Integer, Long> lostFrom;
 
-  private OffsetPlan(String topic, List<OffsetRange> ranges) {
+  private OffsetPlan(String topic, List<OffsetRange> ranges, SortedMap<Integer, Long> lostFrom) {
     this.topic = topic;
     this.ranges = ranges;
+    this.lostFrom = lostFrom;
   }
 
   public static OffsetPlan of(String topic, List<OffsetRange> ranges) {
+    return of(topic, ranges, Collections.emptyMap());
+  }
+
+  /**
+   * A plan that also records, per partition, the first offset lost to retention: the offsets from
+   * there up to the range's start were deleted before any batch read them.
+   */
+  public static OffsetPlan of(String topic, List<OffsetRange> ranges, Map<Integer, Long> lostFrom) {
     if (topic == null || topic.isEmpty()) {
       throw new IllegalArgumentException("Invalid topic: " + topic);
     }
@@ -38,9 +53,21 @@ public final class OffsetPlan {
                 + " twice");
       }
     }
+    lostFrom.forEach(
+        (partition, offset) -> {
+          OffsetRange range =
+              ranges.stream().filter(r -> r.partition() == partition).findFirst().orElse(null);
+          if (range == null || offset >= range.start()) {
+            throw new IllegalArgumentException(
+                "Invalid lost offset " + offset + " of partition " + partition + " in " + ranges);
+          }
+        });
     List<OffsetRange> sorted = new ArrayList<>(ranges);
     sorted.sort(Comparator.comparingInt(OffsetRange::partition));
-    return new OffsetPlan(topic, Collections.unmodifiableList(sorted));
+    return new OffsetPlan(
+        topic,
+        Collections.unmodifiableList(sorted),
+        Collections.unmodifiableSortedMap(new TreeMap<>(lostFrom)));
   }
 
   public String topic() {
@@ -50,6 +77,25 @@ public final class OffsetPlan {
   /** One range per partition, by partition number. */
   public List<OffsetRange> ranges() {
     return ranges;
+  }
+
+  /** Per partition, the first offset that retention deleted before it was read; often empty. */
+  public SortedMap<Integer, Long> lostFrom() {
+    return lostFrom;
+  }
+
+  /** The start offset of every partition in the plan. */
+  public SortedMap<Integer, Long> starts() {
+    SortedMap<Integer, Long> starts = new TreeMap<>();
+    ranges.forEach(range -> starts.put(range.partition(), range.start()));
+    return starts;
+  }
+
+  /** The stop offset of every partition in the plan: where the next batch starts. */
+  public SortedMap<Integer, Long> stops() {
+    SortedMap<Integer, Long> stops = new TreeMap<>();
+    ranges.forEach(range -> stops.put(range.partition(), range.stop()));
+    return stops;
   }
 
   /** Offsets to read in all partitions. */
@@ -92,12 +138,12 @@ public final class OffsetPlan {
       return false;
     }
     OffsetPlan that = (OffsetPlan) other;
-    return topic.equals(that.topic) && ranges.equals(that.ranges);
+    return topic.equals(that.topic) && ranges.equals(that.ranges) && lostFrom.equals(that.lostFrom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(topic, ranges);
+    return Objects.hash(topic, ranges, lostFrom);
   }
 
   /** {@code balance_changes 0:[0, 10) 1:[5, 5)}. */

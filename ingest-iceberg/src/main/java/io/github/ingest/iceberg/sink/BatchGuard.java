@@ -1,0 +1,83 @@
+package io.github.ingest.iceberg.sink;
+
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.iceberg.batch.BatchHistory;
+import java.util.Optional;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.encryption.EncryptionManager;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.LocationProvider;
+
+/**
+ * Table operations whose commits succeed only on top of the batch a run planned from: the newest
+ * batch of the source in the metadata a commit builds on must be the planned batch's predecessor.
+ *
+ * <p>Iceberg retries a commit that lost a race by refreshing the table and re-applying the change
+ * on the new metadata, so a check before committing would not see a batch that another run
+ * committed meanwhile. This check runs on the very metadata each attempt builds on; the catalog's
+ * atomic swap from that metadata makes it a compare-and-swap.
+ */
+final class BatchGuard implements TableOperations {
+
+  private final TableOperations delegate;
+  private final BatchState planned;
+
+  BatchGuard(TableOperations delegate, BatchState planned) {
+    this.delegate = delegate;
+    this.planned = planned;
+  }
+
+  @Override
+  public void commit(TableMetadata base, TableMetadata metadata) {
+    Optional<BatchState> newest = BatchHistory.latest(base, planned.source());
+    long expected = planned.number() - 1;
+    long found = newest.map(BatchState::number).orElse(0L);
+    if (found != expected) {
+      throw new ValidationException(
+          "Cannot commit batch %s of %s: the table's newest batch of this source is %s, not %s;"
+              + " another run committed since this one planned, so this batch is dropped",
+          planned.number(),
+          planned.source(),
+          found == 0 ? "none" : "batch " + found,
+          expected == 0 ? "none" : "batch " + expected);
+    }
+    delegate.commit(base, metadata);
+  }
+
+  @Override
+  public TableMetadata current() {
+    return delegate.current();
+  }
+
+  @Override
+  public TableMetadata refresh() {
+    return delegate.refresh();
+  }
+
+  @Override
+  public FileIO io() {
+    return delegate.io();
+  }
+
+  @Override
+  public EncryptionManager encryption() {
+    return delegate.encryption();
+  }
+
+  @Override
+  public String metadataFileLocation(String fileName) {
+    return delegate.metadataFileLocation(fileName);
+  }
+
+  @Override
+  public LocationProvider locationProvider() {
+    return delegate.locationProvider();
+  }
+
+  @Override
+  public long newSnapshotId() {
+    return delegate.newSnapshotId();
+  }
+}
