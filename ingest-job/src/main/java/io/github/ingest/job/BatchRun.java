@@ -148,9 +148,7 @@ final class BatchRun {
     } catch (Exception e) {
       table.refresh();
       Optional<BatchState> newest = BatchHistory.latest(table, planned.source());
-      if (newest.isPresent()
-          && newest.get().number() == planned.number()
-          && newest.get().logFileName().equals(planned.logFileName())) {
+      if (newest.isPresent() && newest.get().runId().equals(planned.runId())) {
         LOG.warn("The job failed after committing batch {}: the batch stands", planned, e);
         return new JobResult("(failed after its commit)", mode);
       }

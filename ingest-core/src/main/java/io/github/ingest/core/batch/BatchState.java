@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * What a committed batch records about itself in the table: which source it read, its number and
@@ -29,6 +30,7 @@ public final class BatchState implements Serializable {
   static final String NUMBER = PREFIX + "batch.number";
   static final String TIMESTAMP = PREFIX + "batch.timestamp";
   static final String LOG_FILE_NAME = PREFIX + "batch.log-file-name";
+  static final String RUN_ID = PREFIX + "batch.run-id";
   static final String START_OFFSETS = PREFIX + "offsets.start";
   static final String STOP_OFFSETS = PREFIX + "offsets.stop";
   static final String LOST_FROM = PREFIX + "offsets.lost-from";
@@ -40,6 +42,7 @@ public final class BatchState implements Serializable {
   private final long number;
   private final String batchTimestamp;
   private final String logFileName;
+  private final String runId;
   private final SortedMap<Integer, Long> startOffsets;
   private final SortedMap<Integer, Long> stopOffsets;
   private final SortedMap<Integer, Long> lostFrom;
@@ -52,6 +55,7 @@ public final class BatchState implements Serializable {
       long number,
       String batchTimestamp,
       String logFileName,
+      String runId,
       SortedMap<Integer, Long> startOffsets,
       SortedMap<Integer, Long> stopOffsets,
       SortedMap<Integer, Long> lostFrom,
@@ -62,6 +66,7 @@ public final class BatchState implements Serializable {
     this.number = number;
     this.batchTimestamp = batchTimestamp;
     this.logFileName = logFileName;
+    this.runId = runId;
     this.startOffsets = startOffsets;
     this.stopOffsets = stopOffsets;
     this.lostFrom = lostFrom;
@@ -99,6 +104,7 @@ public final class BatchState implements Serializable {
         batch.number(),
         batch.batchTimestamp(),
         batch.logFileName(),
+        UUID.randomUUID().toString(),
         Collections.unmodifiableSortedMap(new TreeMap<>(startOffsets)),
         Collections.unmodifiableSortedMap(new TreeMap<>(stopOffsets)),
         Collections.emptySortedMap(),
@@ -125,6 +131,7 @@ public final class BatchState implements Serializable {
         number,
         batchTimestamp,
         logFileName,
+        runId,
         startOffsets,
         stopOffsets,
         Collections.unmodifiableSortedMap(new TreeMap<>(newLostFrom)),
@@ -145,6 +152,7 @@ public final class BatchState implements Serializable {
         number,
         batchTimestamp,
         logFileName,
+        runId,
         startOffsets,
         stopOffsets,
         lostFrom,
@@ -171,6 +179,7 @@ public final class BatchState implements Serializable {
         parseLong(summary, NUMBER),
         required(summary, TIMESTAMP),
         required(summary, LOG_FILE_NAME),
+        summary.getOrDefault(RUN_ID, ""),
         parseOffsets(summary, START_OFFSETS),
         parseOffsets(summary, STOP_OFFSETS),
         summary.containsKey(LOST_FROM)
@@ -188,6 +197,7 @@ public final class BatchState implements Serializable {
     summary.put(NUMBER, Long.toString(number));
     summary.put(TIMESTAMP, batchTimestamp);
     summary.put(LOG_FILE_NAME, logFileName);
+    summary.put(RUN_ID, runId);
     summary.put(START_OFFSETS, formatOffsets(startOffsets));
     summary.put(STOP_OFFSETS, formatOffsets(stopOffsets));
     if (!lostFrom.isEmpty()) {
@@ -214,6 +224,14 @@ public final class BatchState implements Serializable {
 
   public String logFileName() {
     return logFileName;
+  }
+
+  /**
+   * A random id of the run that made this state, which tells two batches apart that started in the
+   * same second.
+   */
+  public String runId() {
+    return runId;
   }
 
   /** The first offset read per partition. */
@@ -262,6 +280,7 @@ public final class BatchState implements Serializable {
         && source.equals(that.source)
         && batchTimestamp.equals(that.batchTimestamp)
         && logFileName.equals(that.logFileName)
+        && runId.equals(that.runId)
         && startOffsets.equals(that.startOffsets)
         && stopOffsets.equals(that.stopOffsets)
         && lostFrom.equals(that.lostFrom);

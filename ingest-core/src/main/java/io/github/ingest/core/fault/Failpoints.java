@@ -1,9 +1,20 @@
 package io.github.ingest.core.fault;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Named points where a run can be made to die abruptly, for testing recovery: when the system
- * property {@code ingest.failpoint} names a point, the JVM halts there with exit code 137, as if
- * killed with SIGKILL: no shutdown hooks, no finally blocks, no clean-up.
+ * Named points where a run can be made to die abruptly, or to wait, for testing recovery and races.
+ * The system property {@code ingest.failpoint} names the point:
+ *
+ * <ul>
+ *   <li>{@code ingest.failpoint=before-commit}: the JVM halts there with exit code 137, as if
+ *       killed with SIGKILL: no shutdown hooks, no finally blocks, no clean-up.
+ *   <li>{@code ingest.failpoint=before-commit:await=DIR}: the run creates {@code DIR/<pid>} there
+ *       and waits until {@code DIR/go} exists, so a test can line up several runs at one point.
+ * </ul>
  *
  * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #AFTER_COMMIT}. Unset, a point costs
  * one field read.
@@ -19,19 +30,41 @@ public final class Failpoints {
   /** After the table commit, before the consumer group's offsets are committed. */
   public static final String AFTER_COMMIT = "after-commit";
 
-  /** The system property that names the point to halt at. */
+  /** The system property that names the point. */
   public static final String PROPERTY = "ingest.failpoint";
 
   private static final String ARMED = System.getProperty(PROPERTY);
+  private static final String AWAIT = ":await=";
+  private static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(2);
 
   private Failpoints() {}
 
-  /** Halts the JVM if {@code point} is the armed one. */
+  /** Halts the JVM, or waits, if {@code point} is the armed one. */
   public static void reach(String point) {
-    if (ARMED != null && ARMED.equals(point)) {
+    if (ARMED == null || !ARMED.startsWith(point)) {
+      return;
+    }
+    if (ARMED.equals(point)) {
       System.err.println("ingest: halting at failpoint " + point);
       System.err.flush();
       Runtime.getRuntime().halt(137);
+    } else if (ARMED.startsWith(point + AWAIT)) {
+      await(Paths.get(ARMED.substring(point.length() + AWAIT.length())));
+    }
+  }
+
+  private static void await(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.createFile(dir.resolve(Long.toString(ProcessHandle.current().pid())));
+      long deadline = System.currentTimeMillis() + MAX_WAIT_MILLIS;
+      while (!Files.exists(dir.resolve("go")) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

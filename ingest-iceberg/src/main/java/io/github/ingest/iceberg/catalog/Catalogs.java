@@ -25,7 +25,7 @@ public final class Catalogs {
   private static final Map<String, String> IMPLEMENTATIONS = new HashMap<>();
 
   static {
-    IMPLEMENTATIONS.put("jdbc", "org.apache.iceberg.jdbc.JdbcCatalog");
+    IMPLEMENTATIONS.put("jdbc", ReleasingJdbcCatalog.class.getName());
     IMPLEMENTATIONS.put(
         CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP, CatalogUtil.ICEBERG_CATALOG_HADOOP);
     IMPLEMENTATIONS.put(CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE, CatalogUtil.ICEBERG_CATALOG_HIVE);

@@ -32,37 +32,78 @@ public final class JobRunner {
     return path;
   }
 
-  /** Runs the job in {@code workDir} with {@code settings} as flags, then {@code extraArgs}. */
+  /**
+   * Runs the job in {@code workDir}: {@code extraArgs} (such as the command) first, then {@code
+   * settings} as flags.
+   */
   public static Result run(Path workDir, Map<String, String> settings, String... extraArgs) {
+    return start(workDir, settings, List.of(), extraArgs).await();
+  }
+
+  /**
+   * Starts the job in {@code workDir} with {@code jvmOptions}, {@code extraArgs}, then {@code
+   * settings} as flags; {@link Running#await} waits for it. Each run writes its output to files
+   * named after its process id, so runs may share a directory.
+   */
+  public static Running start(
+      Path workDir, Map<String, String> settings, List<String> jvmOptions, String... extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaExecutable());
     command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jobJar().toString());
-    settings.forEach((key, value) -> command.add("--" + key + "=" + value));
     command.addAll(List.of(extraArgs));
-    Path stdout = workDir.resolve("job-stdout.txt");
-    Path stderr = workDir.resolve("job-stderr.txt");
+    settings.forEach((key, value) -> command.add("--" + key + "=" + value));
     try {
+      Path stdout = Files.createTempFile(workDir, "job-", ".out");
+      Path stderr = Files.createTempFile(workDir, "job-", ".err");
       Process process =
           new ProcessBuilder(command)
               .directory(workDir.toFile())
               .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile())
               .start();
-      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor();
-        throw new IllegalStateException("The job did not finish within " + TIMEOUT);
-      }
-      return new Result(
-          process.exitValue(),
-          Files.readString(stdout, StandardCharsets.UTF_8),
-          Files.readString(stderr, StandardCharsets.UTF_8));
+      return new Running(process, stdout, stderr);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A run that was started. */
+  public static final class Running {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    Running(Process process, Path stdout, Path stderr) {
+      this.process = process;
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    /** Waits for the run to end; kills it if it takes longer than a run ever should. */
+    public Result await() {
+      try {
+        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly().waitFor();
+          throw new IllegalStateException(
+              "The job did not finish within "
+                  + TIMEOUT
+                  + "; output:\n"
+                  + Files.readString(stdout, StandardCharsets.UTF_8));
+        }
+        return new Result(
+            process.exitValue(),
+            Files.readString(stdout, StandardCharsets.UTF_8),
+            Files.readString(stderr, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -120,6 +120,18 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /** A producer whose sends go in transactions, {@code initTransactions} already called. */
+  public KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
+    Properties properties = new Properties();
+    properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    producer.initTransactions();
+    return producer;
+  }
+
   private boolean answers() {
     if (!Ports.open(port)) {
       return false;

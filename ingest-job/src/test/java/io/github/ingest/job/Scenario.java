@@ -1,0 +1,205 @@
+package io.github.ingest.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.job.stack.BalanceChangeMessage;
+import io.github.ingest.job.stack.JobRunner;
+import io.github.ingest.job.stack.LocalStack;
+import io.github.ingest.job.stack.TableReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One source on the shared local stack, for tests of several runs: its own topic, bucket, catalog
+ * and settings, with what was produced to it and helpers to run the job and read the table.
+ */
+final class Scenario {
+
+  static final String TABLE = "lake.balance_changes";
+
+  final LocalStack stack;
+  final String topic;
+  final String bucket;
+  final Path workDir;
+  final Map<String, String> settings;
+  private final int partitions;
+  private final List<BalanceChangeMessage> produced = new ArrayList<>();
+  private long seed;
+
+  private Scenario(LocalStack stack, String name, int partitions) {
+    this.stack = stack;
+    this.topic = name;
+    this.bucket = name.replace('_', '-');
+    this.partitions = partitions;
+    this.workDir = stack.newDirectory(name + "-");
+    this.settings = stack.jobSettings(topic, TABLE, bucket, workDir);
+    this.seed = name.hashCode();
+  }
+
+  /** A new topic with {@code partitions} partitions and a new bucket, both named {@code name}. */
+  static Scenario create(LocalStack stack, String name, int partitions) {
+    Scenario scenario = new Scenario(stack, name, partitions);
+    stack.kafka().createTopic(scenario.topic, partitions);
+    stack.s3().createBucket(scenario.bucket);
+    return scenario;
+  }
+
+  /** Produces {@code count} new messages, round robin over the partitions. */
+  List<BalanceChangeMessage> produce(int count) {
+    List<BalanceChangeMessage> messages = BalanceChangeMessage.sample(++seed, count);
+    try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      for (int i = 0; i < messages.size(); i++) {
+        producer.send(new ProducerRecord<>(topic, i % partitions, null, messages.get(i).json()));
+      }
+    }
+    produced.addAll(messages);
+    return messages;
+  }
+
+  /** Every message produced outside transactions or in committed ones. */
+  List<BalanceChangeMessage> produced() {
+    return Collections.unmodifiableList(produced);
+  }
+
+  /** Records messages that a test produced itself as ones that must land in the table. */
+  void expect(List<BalanceChangeMessage> messages) {
+    produced.addAll(messages);
+  }
+
+  JobRunner.Result run(String... args) {
+    return JobRunner.run(workDir, settings, args);
+  }
+
+  JobRunner.Result runWith(List<String> jvmOptions, String... args) {
+    return JobRunner.start(workDir, settings, jvmOptions, args).await();
+  }
+
+  Table table() {
+    return TableReader.load(settings);
+  }
+
+  List<Record> rows() {
+    return TableReader.rows(table());
+  }
+
+  int snapshotCount() {
+    int count = 0;
+    for (Snapshot ignored : table().snapshots()) {
+      count++;
+    }
+    return count;
+  }
+
+  /** The batches of the table's current history, oldest first. */
+  List<BatchState> batches() {
+    Table table = table();
+    List<BatchState> batches = new ArrayList<>();
+    if (table.currentSnapshot() == null) {
+      return batches;
+    }
+    for (Snapshot snapshot :
+        SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
+      batches.add(0, BatchState.fromSummary(snapshot.summary()));
+    }
+    return batches;
+  }
+
+  /** The consumer group's committed offsets of the topic, by partition. */
+  Map<Integer, Long> groupOffsets() throws Exception {
+    try (Admin admin = stack.kafka().admin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets("ingest")
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      Map<Integer, Long> byPartition = new TreeMap<>();
+      offsets.forEach(
+          (partition, offset) -> {
+            if (partition.topic().equals(topic)) {
+              byPartition.put(partition.partition(), offset.offset());
+            }
+          });
+      return byPartition;
+    }
+  }
+
+  /**
+   * Asserts that the table holds every expected message exactly once, nothing else, and that each
+   * row carries the batch number, log file name and timestamp of a committed batch.
+   */
+  void assertEveryMessageOnce() {
+    List<Record> rows = rows();
+    assertThat(rows)
+        .extracting(row -> (String) row.getField("bln_chg_key"))
+        .as("message ids in the table")
+        .containsExactlyInAnyOrderElementsOf(
+            produced.stream().map(m -> m.id).collect(Collectors.toList()));
+    Map<String, BatchState> byNumber = new TreeMap<>();
+    for (BatchState batch : batches()) {
+      byNumber.put(Long.toString(batch.number()), batch);
+    }
+    for (Record row : rows) {
+      BatchState batch = byNumber.get((String) row.getField("flink_log_batch_number"));
+      assertThat(batch).as("batch of row %s", row).isNotNull();
+      assertThat(row.getField("flink_log_file_name")).isEqualTo(batch.logFileName());
+      assertThat(row.getField("flink_log_batch_timestamp")).isEqualTo(batch.batchTimestamp());
+    }
+  }
+
+  /** Asserts that the batch numbers in the table's history are 1, 2, ..., {@code count}. */
+  void assertBatchNumbers(int count) {
+    List<Long> expected = new ArrayList<>();
+    for (long n = 1; n <= count; n++) {
+      expected.add(n);
+    }
+    assertThat(batches()).extracting(BatchState::number).isEqualTo(expected);
+  }
+
+  /**
+   * Asserts that every data file of the table starts with its batch's log file base name and is in
+   * the bucket; with {@code noOthers}, that the bucket holds no other data file.
+   */
+  void assertDataFilesNamedByBatch(boolean noOthers) {
+    Table table = table();
+    Map<String, String> logBaseByFile = new TreeMap<>();
+    for (Snapshot snapshot :
+        SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
+      String logFile = BatchState.fromSummary(snapshot.summary()).logFileName();
+      snapshot
+          .addedDataFiles(table.io())
+          .forEach(
+              file ->
+                  logBaseByFile.put(
+                      file.path().toString(),
+                      logFile.substring(0, logFile.length() - ".log".length())));
+    }
+    List<String> keys =
+        stack.s3().keys(bucket).stream()
+            .filter(key -> key.endsWith(".parquet"))
+            .map(key -> "s3://" + bucket + "/" + key)
+            .collect(Collectors.toList());
+    assertThat(keys).as("data files in the bucket").containsAll(logBaseByFile.keySet());
+    if (noOthers) {
+      assertThat(keys).as("data files in the bucket").hasSameElementsAs(logBaseByFile.keySet());
+    }
+    logBaseByFile.forEach(
+        (path, logBase) ->
+            assertThat(path.substring(path.lastIndexOf('/') + 1)).startsWith(logBase + "-"));
+  }
+}
