@@ -3,8 +3,10 @@ package io.github.ingest.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ingest.kafka.source.StartingPosition;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +52,56 @@ class JobConfTest {
         .doesNotContainKey("io-impl");
     assertThat(conf.catalogProperties().get("warehouse")).matches("file:/.*/warehouse/?");
     assertThat(conf.table().toString()).isEqualTo("ingest.balance_changes");
+  }
+
+  @Test
+  void plansFromTheGroupThenTheStartingPositionWithoutCapByDefault() {
+    JobConf conf = JobConf.parse("--kafka.bootstrap-servers", "a:9092", "--kafka.topic", "t");
+    assertThat(conf.planOnly()).isFalse();
+    assertThat(conf.commitGroupOffsets()).isTrue();
+    assertThat(conf.planOptions().groupId()).isEqualTo("ingest");
+    assertThat(conf.planOptions().startingPosition()).isEqualTo(StartingPosition.EARLIEST);
+    assertThat(conf.planOptions().skipLostOffsets()).isFalse();
+    assertThat(conf.planOptions().maxOffsetsPerPartition()).isZero();
+
+    JobConf plan =
+        JobConf.parse(
+            "plan",
+            "--kafka.bootstrap-servers=a:9092",
+            "--kafka.topic=t",
+            "--kafka.starting-offsets=timestamp:2026-11-01T00:00:00Z",
+            "--kafka.on-lost-offsets=skip",
+            "--batch.max-offsets-per-partition=1000");
+    assertThat(plan.planOnly()).isTrue();
+    assertThat(plan.planOptions().startingPosition().timestampMillis())
+        .isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
+    assertThat(plan.planOptions().skipLostOffsets()).isTrue();
+    assertThat(plan.planOptions().maxOffsetsPerPartition()).isEqualTo(1000);
+  }
+
+  @Test
+  void namesABadPlanningSetting() {
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    "--kafka.bootstrap-servers=a:9092",
+                    "--kafka.topic=t",
+                    "--kafka.on-lost-offsets=ignore"))
+        .hasMessage("Invalid value for kafka.on-lost-offsets: ignore (expected fail or skip)");
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    "--kafka.bootstrap-servers=a:9092",
+                    "--kafka.topic=t",
+                    "--kafka.starting-offsets=yesterday"))
+        .hasMessageContaining("Invalid starting position 'yesterday'");
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    "--kafka.bootstrap-servers=a:9092",
+                    "--kafka.topic=t",
+                    "--batch.max-offsets-per-partition=-5"))
+        .hasMessageContaining("Invalid maximum offsets per partition: -5");
   }
 
   @Test
