@@ -1,17 +1,21 @@
 package io.github.ingest.job;
 
 import io.github.ingest.core.balance.BalanceChanges;
+import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
 import io.github.ingest.core.fault.Failpoints;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.iceberg.batch.BatchHistory;
 import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
+import io.github.ingest.iceberg.table.IncompatibleTableException;
 import io.github.ingest.iceberg.table.Tables;
 import io.github.ingest.job.config.JobConf;
-import io.github.ingest.kafka.mapping.MappingFunction;
+import io.github.ingest.kafka.mapping.MappingOperator;
 import io.github.ingest.kafka.source.BoundedKafkaSources;
+import io.github.ingest.kafka.source.LostOffsetsException;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
 import io.github.ingest.kafka.source.OffsetRange;
@@ -20,11 +24,12 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.jobgraph.JobType;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.data.RowData;
@@ -61,19 +66,33 @@ final class BatchRun {
     long started = System.nanoTime();
     String source = SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId());
     CatalogLoader catalogLoader = Catalogs.loader(conf.catalogName(), conf.catalogProperties());
-    Catalog catalog = catalogLoader.loadCatalog();
+    Catalog catalog = setUp("the catalog", catalogLoader::loadCatalog);
     Optional<Table> table =
-        conf.planOnly() && !catalog.tableExists(conf.table())
-            ? Optional.empty()
-            : Optional.of(Tables.loadOrCreate(catalog, conf.table(), mapping));
+        setUp(
+            "the catalog or its warehouse",
+            () ->
+                conf.planOnly() && !catalog.tableExists(conf.table())
+                    ? Optional.<Table>empty()
+                    : Optional.of(Tables.loadOrCreate(catalog, conf.table(), mapping)));
+    Optional<Table> deadLetters =
+        setUp(
+            "the catalog or its warehouse",
+            () -> deadLetterTable(catalog, table.isPresent() && !conf.planOnly()));
+    if (table.isPresent() && deadLetters.isPresent()) {
+      DeadLetterTables.catchUp(table.get(), deadLetters.get(), source);
+    }
     Optional<BatchState> last = table.flatMap(t -> BatchHistory.latest(t, source));
     long number = last.map(state -> state.number() + 1).orElse(1L);
 
     try (OffsetPlanner planner =
-        OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout())) {
+        setUp("Kafka", () -> OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout()))) {
       OffsetPlan plan =
-          planner.plan(conf.topic(), last.map(BatchState::stopOffsets), conf.planOptions());
-      OffsetPlan toRead = planner.visible(plan);
+          setUp(
+              "Kafka",
+              () ->
+                  planner.plan(
+                      conf.topic(), last.map(BatchState::stopOffsets), conf.planOptions()));
+      OffsetPlan toRead = setUp("Kafka", () -> planner.visible(plan));
       LOG.info("Planned batch {} of {}: {}; to read: {}", number, source, plan, toRead);
       if (conf.planOnly()) {
         printPlan(source, number, last, plan, toRead);
@@ -99,7 +118,7 @@ final class BatchRun {
       BatchState planned =
           BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
               .withLostFrom(plan.lostFrom());
-      JobResult result = execute(catalogLoader, table.get(), batch, planned, toRead);
+      JobResult result = execute(catalogLoader, table.get(), deadLetters, batch, planned, toRead);
       Failpoints.reach(Failpoints.AFTER_COMMIT);
 
       table.get().refresh();
@@ -111,10 +130,43 @@ final class BatchRun {
     }
   }
 
+  /**
+   * The dead-letter table: created when the policy stores dead letters and {@code create}, loaded
+   * when it exists, so dead letters of an earlier batch can still be caught up.
+   */
+  private Optional<Table> deadLetterTable(Catalog catalog, boolean create) {
+    boolean store = conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER;
+    if (store && create) {
+      return Optional.of(DeadLetterTables.loadOrCreate(catalog, conf.deadLetterTable()));
+    }
+    return catalog.tableExists(conf.deadLetterTable())
+        ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
+        : Optional.empty();
+  }
+
+  /**
+   * Runs a step before any work: a bad setting, an unknown topic or an incompatible table is a
+   * {@link StartException} with exit code 2, any other failure one with exit code 3 saying which
+   * service could not be reached.
+   */
+  private static <T> T setUp(String service, Callable<T> step) throws Exception {
+    try {
+      return step.call();
+    } catch (LostOffsetsException e) {
+      throw e;
+    } catch (IllegalArgumentException | IncompatibleTableException e) {
+      throw new StartException(IngestJob.EXIT_BAD_CONFIG, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new StartException(
+          IngestJob.EXIT_UNREACHABLE, "Cannot reach " + service + ": " + IngestJob.reason(e), e);
+    }
+  }
+
   /** Runs the Flink job; if it failed after all in committing this very batch, that is success. */
   private JobResult execute(
       CatalogLoader catalogLoader,
       Table table,
+      Optional<Table> deadLetters,
       BatchMetadata batch,
       BatchState planned,
       OffsetPlan toRead)
@@ -125,20 +177,32 @@ final class BatchRun {
     env.getConfig().enableObjectReuse();
     // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
     int parallelism = parallelism(toRead);
-    DataStream<RowData> rows =
+    BadRecordPolicy policy = conf.badRecordPolicy();
+    SingleOutputStreamOperator<RowData> rows =
         env.fromSource(
                 BoundedKafkaSources.of(toRead, conf.kafkaProperties(), conf.clientId()),
                 WatermarkStrategy.noWatermarks(),
                 "read " + conf.topic())
             .uid("kafka-source")
             .setParallelism(parallelism)
-            .process(new MappingFunction(mapping, batch), TypeInformation.of(RowData.class))
-            .name("map " + mapping.name())
+            .transform(
+                "map " + mapping.name(),
+                TypeInformation.of(RowData.class),
+                new MappingOperator(mapping, batch, conf.groupId(), policy.action()))
             .uid("mapping")
             .setParallelism(parallelism);
-    IcebergBatchSink.builder(rows, table, TableLoader.fromCatalog(catalogLoader, conf.table()))
-        .batch(planned)
-        .append();
+    IcebergBatchSink sink =
+        IcebergBatchSink.builder(rows, table, TableLoader.fromCatalog(catalogLoader, conf.table()))
+            .batch(planned)
+            .counts(rows.getSideOutput(MappingOperator.COUNTS))
+            .policy(policy);
+    if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
+      sink.deadLetters(
+          rows.getSideOutput(MappingOperator.DEAD_LETTERS),
+          deadLetters.get(),
+          TableLoader.fromCatalog(catalogLoader, conf.deadLetterTable()));
+    }
+    sink.append();
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(
         "ingest " + conf.topic() + " batch " + planned.number() + " into " + conf.table());
@@ -226,8 +290,15 @@ final class BatchRun {
         "Batch %d of %s committed to %s as snapshot %d%n",
         committed.number(), committed.source(), conf.table(), snapshot.snapshotId());
     out.printf(
-        "  records: %d read, %d written, %d rejected%n",
-        committed.read(), committed.written(), committed.rejected());
+        "  records: %d read, %d written, %d rejected%s%n",
+        committed.read(),
+        committed.written(),
+        committed.rejected(),
+        committed.rejected() == 0
+            ? ""
+            : conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER
+                ? " (in table " + conf.deadLetterTable() + ")"
+                : " (skipped)");
     out.printf("  offsets: %s%n", plan);
     plan.lostFrom()
         .forEach(

@@ -24,8 +24,11 @@ public final class IngestJob {
   /** The batch failed; nothing was committed. */
   public static final int EXIT_FAILED = 1;
 
-  /** The settings are wrong; nothing was started. */
+  /** A setting, the topic or the table is wrong; nothing was started. */
   public static final int EXIT_BAD_CONFIG = 2;
+
+  /** Kafka, the catalog or the storage could not be reached; nothing was started. */
+  public static final int EXIT_UNREACHABLE = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
@@ -52,6 +55,10 @@ public final class IngestJob {
     try {
       BatchRun.of(conf, out).run();
       return EXIT_OK;
+    } catch (StartException e) {
+      LOG.debug("Cannot start", e);
+      err.println("ingest: nothing started: " + e.getMessage());
+      return e.exitCode();
     } catch (Exception e) {
       LOG.debug("Batch failed", e);
       if (hasCause(e, CommitStateUnknownException.class)) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *       and waits until {@code DIR/go} exists, so a test can line up several runs at one point.
  * </ul>
  *
- * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #AFTER_COMMIT}. Unset, a point costs
- * one field read.
+ * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #BEFORE_DEAD_LETTERS}, {@link
+ * #AFTER_COMMIT}. Unset, a point costs one field read.
  */
 public final class Failpoints {
 
@@ -26,6 +26,9 @@ public final class Failpoints {
 
   /** After every data file is written, before the table commit. */
   public static final String BEFORE_COMMIT = "before-commit";
+
+  /** After the target table commit, before the dead letters are committed to their table. */
+  public static final String BEFORE_DEAD_LETTERS = "before-dead-letters";
 
   /** After the table commit, before the consumer group's offsets are committed. */
   public static final String AFTER_COMMIT = "after-commit";

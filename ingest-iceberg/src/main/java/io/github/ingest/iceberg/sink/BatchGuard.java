@@ -19,14 +19,25 @@ import org.apache.iceberg.io.LocationProvider;
  * committed meanwhile. This check runs on the very metadata each attempt builds on; the catalog's
  * atomic swap from that metadata makes it a compare-and-swap.
  */
-final class BatchGuard implements TableOperations {
+public final class BatchGuard implements TableOperations {
 
   private final TableOperations delegate;
   private final BatchState planned;
+  private final boolean strict;
 
-  BatchGuard(TableOperations delegate, BatchState planned) {
+  private BatchGuard(TableOperations delegate, BatchState planned, boolean strict) {
     this.delegate = delegate;
     this.planned = planned;
+    this.strict = strict;
+  }
+
+  /**
+   * Operations that commit {@code planned} only on top of its predecessor: with {@code strict}, the
+   * newest batch of the source must be the one numbered just below, else any lower one (a table
+   * that only some batches write to, such as a dead-letter table).
+   */
+  public static BatchGuard after(TableOperations delegate, BatchState planned, boolean strict) {
+    return new BatchGuard(delegate, planned, strict);
   }
 
   @Override
@@ -34,7 +45,7 @@ final class BatchGuard implements TableOperations {
     Optional<BatchState> newest = BatchHistory.latest(base, planned.source());
     long expected = planned.number() - 1;
     long found = newest.map(BatchState::number).orElse(0L);
-    if (found != expected) {
+    if (strict ? found != expected : found > expected) {
       throw new ValidationException(
           "Cannot commit batch %s of %s: the table's newest batch of this source is %s, not %s;"
               + " another run committed since this one planned, so this batch is dropped",

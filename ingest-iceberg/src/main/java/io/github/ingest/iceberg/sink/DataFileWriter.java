@@ -14,17 +14,19 @@ import org.apache.iceberg.io.WriteResult;
  * Writes its subtask's rows to data files and, at the end of its input, sends the files it wrote to
  * the committer. Files of a failed attempt are deleted, best effort, and never committed.
  */
-final class DataFileWriter extends AbstractStreamOperator<WriteResult>
-    implements OneInputStreamOperator<RowData, WriteResult>, BoundedOneInput {
+final class DataFileWriter extends AbstractStreamOperator<CommitInput>
+    implements OneInputStreamOperator<RowData, CommitInput>, BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
 
   private final TaskWriterFactory<RowData> writerFactory;
+  private final CommitInput.Kind kind;
 
   private transient TaskWriter<RowData> writer;
 
-  DataFileWriter(TaskWriterFactory<RowData> writerFactory) {
+  DataFileWriter(TaskWriterFactory<RowData> writerFactory, CommitInput.Kind kind) {
     this.writerFactory = writerFactory;
+    this.kind = kind;
     setChainingStrategy(ChainingStrategy.ALWAYS);
   }
 
@@ -45,7 +47,7 @@ final class DataFileWriter extends AbstractStreamOperator<WriteResult>
   public void endInput() throws Exception {
     WriteResult result = writer.complete();
     writer = null;
-    output.collect(new StreamRecord<>(result));
+    output.collect(new StreamRecord<>(CommitInput.files(kind, result)));
   }
 
   @Override

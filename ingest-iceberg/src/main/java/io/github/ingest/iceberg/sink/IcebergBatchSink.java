@@ -1,6 +1,8 @@
 package io.github.ingest.iceberg.sink;
 
+import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.batch.RecordCounts;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,16 +21,21 @@ import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.io.LocationProvider;
-import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * Appends a bounded stream of rows to an Iceberg table as one snapshot: parallel writers produce
- * Parquet data files whose names start with a batch prefix, and a single committer commits them all
- * once the input has ended.
+ * Appends a bounded stream of rows to an Iceberg table as one snapshot, and the batch's rejected
+ * records to its dead-letter table: parallel writers produce Parquet data files whose names start
+ * with the batch's log file base name, and a single committer reconciles the counts, applies the
+ * bad-record threshold and commits once the input has ended.
  *
  * <pre>{@code
- * IcebergBatchSink.builder(rows, table, tableLoader).batch(batchState).append();
+ * IcebergBatchSink.builder(rows, table, tableLoader)
+ *     .batch(batchState)
+ *     .counts(counts)
+ *     .deadLetters(deadLetterRows, deadLetterTable, deadLetterLoader)
+ *     .policy(policy)
+ *     .append();
  * }</pre>
  */
 public final class IcebergBatchSink {
@@ -37,6 +44,11 @@ public final class IcebergBatchSink {
   private final Table table;
   private final TableLoader tableLoader;
   private BatchState batch;
+  private DataStream<RecordCounts> counts;
+  private DataStream<RowData> deadLetterRows;
+  private Table deadLetterTable;
+  private TableLoader deadLetterLoader;
+  private BadRecordPolicy policy = BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0);
 
   private IcebergBatchSink(DataStream<RowData> rows, Table table, TableLoader tableLoader) {
     this.rows = rows;
@@ -62,44 +74,90 @@ public final class IcebergBatchSink {
     return this;
   }
 
+  /** The read and rejected counts of every mapper; read must equal written plus rejected. */
+  public IcebergBatchSink counts(DataStream<RecordCounts> newCounts) {
+    this.counts = newCounts;
+    return this;
+  }
+
+  /** Rejected records, as rows of {@code deadLetters}' schema, for that table. */
+  public IcebergBatchSink deadLetters(
+      DataStream<RowData> newRows, Table deadLetters, TableLoader loader) {
+    this.deadLetterRows = newRows;
+    this.deadLetterTable = deadLetters;
+    this.deadLetterLoader = loader;
+    return this;
+  }
+
+  /** The threshold of bad records beyond which the batch fails instead of committing. */
+  public IcebergBatchSink policy(BadRecordPolicy newPolicy) {
+    this.policy = newPolicy;
+    return this;
+  }
+
   public DataStreamSink<Void> append() {
-    if (batch == null) {
-      throw new IllegalStateException("Cannot append without a batch: call batch(...) first");
+    if (batch == null || counts == null) {
+      throw new IllegalStateException("Cannot append without a batch and counts");
     }
+    DataStream<CommitInput> inputs =
+        counts
+            .map(CommitInput::counts)
+            .returns(TypeInformation.of(CommitInput.class))
+            .name("counts")
+            .setParallelism(counts.getParallelism())
+            .union(write(rows, table, CommitInput.Kind.ROWS, "write " + table.name()));
+    if (deadLetterRows != null) {
+      inputs =
+          inputs.union(
+              write(
+                  deadLetterRows,
+                  deadLetterTable,
+                  CommitInput.Kind.DEAD_LETTERS,
+                  "write " + deadLetterTable.name()));
+    }
+    SingleOutputStreamOperator<Void> committed =
+        inputs
+            .transform(
+                "commit " + table.name(),
+                Types.VOID,
+                new BatchCommitter(tableLoader, deadLetterLoader, batch, policy))
+            .uid("iceberg-committer")
+            .setParallelism(1)
+            .setMaxParallelism(1);
+    return committed.addSink(new DiscardingSink<>()).name("end").setParallelism(1);
+  }
+
+  private SingleOutputStreamOperator<CommitInput> write(
+      DataStream<RowData> input, Table target, CommitInput.Kind kind, String name) {
     String prefix =
         batch.logFileName().substring(0, batch.logFileName().length() - ".log".length());
-    Table writeTable = SerializableTable.copyOf(prefixed(table, prefix));
+    Table writeTable = SerializableTable.copyOf(prefixed(target, prefix));
     long targetFileSize =
         PropertyUtil.propertyAsLong(
-            table.properties(),
+            target.properties(),
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     RowDataTaskWriterFactory writerFactory =
         new RowDataTaskWriterFactory(
             writeTable,
-            FlinkSchemaUtil.convert(table.schema()),
+            FlinkSchemaUtil.convert(target.schema()),
             targetFileSize,
             FileFormat.PARQUET,
-            table.properties(),
+            target.properties(),
             null,
             false);
-    SingleOutputStreamOperator<WriteResult> written =
-        rows.transform(
-                "write " + table.name(),
-                TypeInformation.of(WriteResult.class),
-                new DataFileWriter(writerFactory))
-            .uid("iceberg-writer");
-    if (rows.getParallelism() > 0) {
+    SingleOutputStreamOperator<CommitInput> written =
+        input
+            .transform(
+                name,
+                TypeInformation.of(CommitInput.class),
+                new DataFileWriter(writerFactory, kind))
+            .uid("writer-" + kind.name().toLowerCase(java.util.Locale.ROOT));
+    if (input.getParallelism() > 0) {
       // explicit, or the adaptive batch scheduler may fold all writers into one
-      written.setParallelism(rows.getParallelism());
+      written.setParallelism(input.getParallelism());
     }
-    SingleOutputStreamOperator<Void> committed =
-        written
-            .transform("commit " + table.name(), Types.VOID, new BatchCommitter(tableLoader, batch))
-            .uid("iceberg-committer")
-            .setParallelism(1)
-            .setMaxParallelism(1);
-    return committed.addSink(new DiscardingSink<>()).name("end").setParallelism(1);
+    return written;
   }
 
   private static Table prefixed(Table base, String fileNamePrefix) {

@@ -1,6 +1,5 @@
 package io.github.ingest.iceberg.table;
 
-import io.github.ingest.core.mapping.Column;
 import io.github.ingest.core.mapping.Mapping;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,9 +31,22 @@ public final class Tables {
    * zstd and the target file size if missing; an existing table must hold every column.
    */
   public static Table loadOrCreate(Catalog catalog, TableIdentifier identifier, Mapping mapping) {
+    return loadOrCreate(
+        catalog, identifier, TableSchemas.schema(mapping), mapping.name(), "mapping");
+  }
+
+  /**
+   * The table {@code identifier}, created with {@code schema} as {@link #loadOrCreate(Catalog,
+   * TableIdentifier, Mapping)} does if missing; an existing table must hold every column of {@code
+   * schema} with the same type. {@code what} and {@code whatKind} name the schema in messages.
+   *
+   * @throws IncompatibleTableException if an existing table lacks a column or has another type
+   */
+  public static Table loadOrCreate(
+      Catalog catalog, TableIdentifier identifier, Schema schema, String what, String whatKind) {
     if (catalog.tableExists(identifier)) {
       Table table = catalog.loadTable(identifier);
-      checkCompatible(table, mapping);
+      checkCompatible(table, schema, what, whatKind);
       return table;
     }
     createNamespace(catalog, identifier.namespace());
@@ -46,43 +58,32 @@ public final class Tables {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(DEFAULT_TARGET_FILE_SIZE));
     try {
       Table table =
-          catalog.createTable(
-              identifier, TableSchemas.schema(mapping), PartitionSpec.unpartitioned(), properties);
+          catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
       LOG.info("Created table {} at {}", identifier, table.location());
       return table;
     } catch (AlreadyExistsException e) {
       // another run created it first
       Table table = catalog.loadTable(identifier);
-      checkCompatible(table, mapping);
+      checkCompatible(table, schema, what, whatKind);
       return table;
     }
   }
 
-  static void checkCompatible(Table table, Mapping mapping) {
-    Schema schema = table.schema();
-    for (Column column : mapping.columns()) {
-      Types.NestedField field = schema.findField(column.name());
+  static void checkCompatible(Table table, Schema schema, String what, String whatKind) {
+    Schema existing = table.schema();
+    for (Types.NestedField column : schema.columns()) {
+      Types.NestedField field = existing.findField(column.name());
       if (field == null) {
-        throw new IllegalStateException(
-            "Cannot write to table "
-                + table.name()
-                + ": it has no column "
-                + column.name()
-                + " of mapping "
-                + mapping.name());
+        throw new IncompatibleTableException(
+            String.format(
+                "Cannot write to table %s: it has no column %s of %s %s",
+                table.name(), column.name(), whatKind, what));
       }
-      if (!field.type().equals(TableSchemas.type(column.type()))) {
-        throw new IllegalStateException(
-            "Cannot write to table "
-                + table.name()
-                + ": column "
-                + column.name()
-                + " is "
-                + field.type()
-                + " in the table, "
-                + TableSchemas.type(column.type())
-                + " in mapping "
-                + mapping.name());
+      if (!field.type().equals(column.type())) {
+        throw new IncompatibleTableException(
+            String.format(
+                "Cannot write to table %s: column %s is %s in the table, %s in %s %s",
+                table.name(), column.name(), field.type(), column.type(), whatKind, what));
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.github.ingest.job.config;
 
+import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.kafka.source.PlanOptions;
 import io.github.ingest.kafka.source.StartingPosition;
 import java.io.IOException;
@@ -141,6 +142,24 @@ public final class JobConf {
         .maxOffsetsPerPartition(options.get(JobOptions.MAX_OFFSETS_PER_PARTITION));
   }
 
+  /** What happens to bad records, and how many a batch tolerates. */
+  public BadRecordPolicy badRecordPolicy() {
+    return BadRecordPolicy.of(
+        BadRecordPolicy.Action.parse(options.get(JobOptions.BAD_RECORDS_POLICY)),
+        options.get(JobOptions.BAD_RECORDS_MAX_RATIO),
+        options.get(JobOptions.BAD_RECORDS_MAX_COUNT));
+  }
+
+  /** The dead-letter table: as set, or the target table's name with {@code _rejected}. */
+  public TableIdentifier deadLetterTable() {
+    String name = options.get(JobOptions.DEAD_LETTER_TABLE);
+    if (name == null) {
+      TableIdentifier target = table();
+      return TableIdentifier.of(target.namespace(), target.name() + "_rejected");
+    }
+    return TableIdentifier.parse(name);
+  }
+
   public boolean commitGroupOffsets() {
     return options.get(JobOptions.COMMIT_GROUP_OFFSETS);
   }
@@ -248,6 +267,8 @@ public final class JobConf {
       options.getOptional(JobOptions.PARALLELISM);
       options.get(JobOptions.COMMIT_GROUP_OFFSETS);
       options.get(JobOptions.MAX_OFFSETS_PER_PARTITION);
+      options.get(JobOptions.BAD_RECORDS_MAX_RATIO);
+      options.get(JobOptions.BAD_RECORDS_MAX_COUNT);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Invalid setting: " + e.getMessage(), e);
     }
@@ -259,6 +280,30 @@ public final class JobConf {
               + ": "
               + onLost
               + " (expected fail or skip)");
+    }
+    try {
+      badRecordPolicy();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.BAD_RECORDS_POLICY.key()
+              + " or "
+              + JobOptions.BAD_RECORDS_MAX_RATIO.key()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    String deadLetters = options.get(JobOptions.DEAD_LETTER_TABLE);
+    if (deadLetters != null
+        && (!deadLetters.contains(".")
+            || deadLetters.startsWith(".")
+            || deadLetters.endsWith("."))) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.DEAD_LETTER_TABLE.key()
+              + ": "
+              + deadLetters
+              + " (expected namespace.name)");
     }
     try {
       planOptions();

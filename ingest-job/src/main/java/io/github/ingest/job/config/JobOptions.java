@@ -86,6 +86,39 @@ public final class JobOptions {
               "At most this many offsets of each partition per run, so a large backlog is caught"
                   + " up in several batches; 0 for no limit.");
 
+  public static final ConfigOption<String> BAD_RECORDS_POLICY =
+      ConfigOptions.key("bad-records.policy")
+          .stringType()
+          .defaultValue("dead-letter")
+          .withDescription(
+              "What happens to a record that does not map: dead-letter (stored in the dead-letter"
+                  + " table with the batch), fail (the batch fails at the first one, nothing is"
+                  + " committed) or skip (counted and logged).");
+
+  public static final ConfigOption<Double> BAD_RECORDS_MAX_RATIO =
+      ConfigOptions.key("bad-records.max-ratio")
+          .doubleType()
+          .defaultValue(0.1)
+          .withDescription(
+              "The batch fails, committing nothing, when more than this share (0 to 1) of its"
+                  + " records are bad.");
+
+  public static final ConfigOption<Long> BAD_RECORDS_MAX_COUNT =
+      ConfigOptions.key("bad-records.max-count")
+          .longType()
+          .defaultValue(-1L)
+          .withDescription(
+              "The batch fails, committing nothing, when more than this many of its records are"
+                  + " bad; -1 for no limit.");
+
+  public static final ConfigOption<String> DEAD_LETTER_TABLE =
+      ConfigOptions.key("dead-letter.table")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The dead-letter table, namespace.name; default the target table's name with"
+                  + " _rejected. Created when missing.");
+
   public static final ConfigOption<String> SOURCE_NAME =
       ConfigOptions.key("source.name")
           .stringType()
@@ -149,6 +182,10 @@ public final class JobOptions {
               ON_LOST_OFFSETS,
               COMMIT_GROUP_OFFSETS,
               MAX_OFFSETS_PER_PARTITION,
+              BAD_RECORDS_POLICY,
+              BAD_RECORDS_MAX_RATIO,
+              BAD_RECORDS_MAX_COUNT,
+              DEAD_LETTER_TABLE,
               SOURCE_NAME,
               TABLE,
               CATALOG_NAME,

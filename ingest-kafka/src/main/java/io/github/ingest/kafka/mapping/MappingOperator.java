@@ -1,0 +1,105 @@
+package io.github.ingest.kafka.mapping;
+
+import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.fault.Failpoints;
+import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.core.mapping.RecordMapper;
+import io.github.ingest.core.mapping.RecordRejectedException;
+import io.github.ingest.kafka.source.KafkaMessage;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps each Kafka message to a row of the mapping's table. A message that does not map is, by the
+ * policy, sent to the {@link #DEAD_LETTERS} output, counted and logged, or fails the batch with a
+ * {@link BadRecordException} naming the value and the record's coordinates. At the end of its input
+ * it sends its {@link RecordCounts} to the {@link #COUNTS} output.
+ */
+public final class MappingOperator extends AbstractStreamOperator<RowData>
+    implements OneInputStreamOperator<KafkaMessage, RowData>, BoundedOneInput {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(MappingOperator.class);
+
+  /** Dead-letter rows, in the order {@link DeadLetterRows} documents. */
+  public static final OutputTag<RowData> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(RowData.class));
+
+  /** One {@link RecordCounts} per subtask, at the end of its input. */
+  public static final OutputTag<RecordCounts> COUNTS =
+      new OutputTag<>("counts", TypeInformation.of(RecordCounts.class));
+
+  private final Mapping mapping;
+  private final BatchMetadata batch;
+  private final BadRecordPolicy.Action onBadRecord;
+  private final RowConverter converter;
+  private final DeadLetterRows deadLetters;
+
+  private transient RecordMapper mapper;
+  private transient StreamRecord<RowData> reused;
+  private transient long read;
+  private transient long rejected;
+  private transient String firstRejection;
+
+  public MappingOperator(
+      Mapping mapping, BatchMetadata batch, String group, BadRecordPolicy.Action onBadRecord) {
+    this.mapping = mapping;
+    this.batch = batch;
+    this.onBadRecord = onBadRecord;
+    this.converter = new RowConverter(mapping);
+    this.deadLetters = new DeadLetterRows(batch, group);
+    setChainingStrategy(ChainingStrategy.ALWAYS);
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    mapper = mapping.mapper(batch);
+    reused = new StreamRecord<>(null);
+  }
+
+  @Override
+  public void processElement(StreamRecord<KafkaMessage> element) {
+    KafkaMessage message = element.getValue();
+    read++;
+    try {
+      output.collect(reused.replace(converter.toRowData(mapper.map(message))));
+    } catch (RecordRejectedException e) {
+      reject(message, e);
+    }
+    if (read == 10) {
+      Failpoints.reach(Failpoints.READING);
+    }
+  }
+
+  private void reject(KafkaMessage message, RecordRejectedException e) {
+    String reason = e.getMessage() + " (" + message.location() + ")";
+    if (onBadRecord == BadRecordPolicy.Action.FAIL) {
+      throw new BadRecordException(reason);
+    }
+    rejected++;
+    if (firstRejection == null) {
+      firstRejection = reason;
+    }
+    if (onBadRecord == BadRecordPolicy.Action.DEAD_LETTER) {
+      output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.row(message, e)));
+    } else {
+      LOG.warn("Skipped a bad record: {}", reason);
+    }
+  }
+
+  @Override
+  public void endInput() {
+    output.collect(COUNTS, new StreamRecord<>(RecordCounts.of(read, rejected, firstRejection)));
+  }
+}
