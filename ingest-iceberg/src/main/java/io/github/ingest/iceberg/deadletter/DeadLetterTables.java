@@ -18,7 +18,6 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
-import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.ManifestWriter;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -117,16 +116,9 @@ public final class DeadLetterTables {
     }
     BatchGuard guard =
         BatchGuard.after(((HasTableOperations) deadLetters).operations(), batch, false);
-    AppendFiles append = new BaseTable(guard, deadLetters.name()).newAppend();
-    long records = 0;
-    try (ManifestReader<DataFile> files = ManifestFiles.read(decoded, deadLetters.io())) {
-      for (DataFile file : files) {
-        append.appendFile(file.copy());
-        records += file.recordCount();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the dead-letter manifest of " + batch, e);
-    }
+    AppendFiles append =
+        new BaseTable(guard, deadLetters.name()).newAppend().appendManifest(decoded);
+    Long records = decoded.addedRowsCount();
     batch.toSummary().forEach(append::set);
     append.commit();
     LOG.info("Committed {} dead letters of {} to table {}", records, batch, deadLetters.name());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
@@ -23,6 +24,22 @@ public final class TableReader {
     JobConf conf = JobConf.resolve(settings);
     Catalog catalog = Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
     return catalog.loadTable(conf.table());
+  }
+
+  /**
+   * The table {@code name} (namespace.name) of the catalog a job run with {@code settings} uses.
+   */
+  public static Table load(Map<String, String> settings, String name) {
+    JobConf conf = JobConf.resolve(settings);
+    Catalog catalog = Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
+    return catalog.loadTable(TableIdentifier.parse(name));
+  }
+
+  /** Whether the catalog a job run with {@code settings} uses has the table {@code name}. */
+  public static boolean exists(Map<String, String> settings, String name) {
+    JobConf conf = JobConf.resolve(settings);
+    Catalog catalog = Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
+    return catalog.tableExists(TableIdentifier.parse(name));
   }
 
   /** Every row, with Iceberg's generic reader. */
