@@ -65,7 +65,8 @@ final class BatchRun {
   void run() throws Exception {
     long started = System.nanoTime();
     String source = SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId());
-    CatalogLoader catalogLoader = Catalogs.loader(conf.catalogName(), conf.catalogProperties());
+    CatalogLoader catalogLoader =
+        setUp("the catalog", () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()));
     Catalog catalog = setUp("the catalog", catalogLoader::loadCatalog);
     Optional<Table> table =
         setUp(
@@ -149,6 +150,13 @@ final class BatchRun {
    * {@link StartException} with exit code 2, any other failure one with exit code 3 saying which
    * service could not be reached.
    */
+  /** The exception's message, and its root cause's if that says more. */
+  private static String describe(Throwable error) {
+    String outer = error.getMessage() == null ? error.toString() : error.getMessage();
+    String root = IngestJob.reason(error);
+    return outer.contains(root) ? outer : outer + " (" + root + ")";
+  }
+
   private static <T> T setUp(String service, Callable<T> step) throws Exception {
     try {
       return step.call();
@@ -158,7 +166,7 @@ final class BatchRun {
       throw new StartException(IngestJob.EXIT_BAD_CONFIG, e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new StartException(
-          IngestJob.EXIT_UNREACHABLE, "Cannot reach " + service + ": " + IngestJob.reason(e), e);
+          IngestJob.EXIT_UNREACHABLE, "Cannot reach " + service + ": " + describe(e), e);
     }
   }
 

@@ -78,7 +78,7 @@ public final class JobConf {
         value = arg.substring(equals + 1);
       } else {
         key = arg.substring(2);
-        if (i + 1 >= args.length) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
           throw new IllegalArgumentException("Invalid argument: " + arg + " has no value");
         }
         value = args[++i];

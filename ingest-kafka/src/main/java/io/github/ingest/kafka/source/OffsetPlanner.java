@@ -64,6 +64,10 @@ public final class OffsetPlanner implements AutoCloseable {
     properties.putAll(kafkaProperties);
     properties.putIfAbsent(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+    // a request may not outlast the call it belongs to
+    properties.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(timeout.toMillis(), 30_000)));
     return new OffsetPlanner(Admin.create(properties), properties, timeout);
   }
 
@@ -305,6 +309,15 @@ public final class OffsetPlanner implements AutoCloseable {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalArgumentException("Cannot find Kafka topic " + topic, e.getCause());
+      }
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new IllegalStateException(
+            "No Kafka broker of "
+                + properties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + " answered within "
+                + timeout.getSeconds()
+                + " s",
+            e.getCause());
       }
       throw new IllegalStateException(
           "Cannot describe Kafka topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
