@@ -196,7 +196,8 @@ final class BatchRun {
             .transform(
                 "map " + mapping.name(),
                 TypeInformation.of(RowData.class),
-                new MappingOperator(mapping, batch, conf.groupId(), policy.action()))
+                new MappingOperator(
+                    mapping, batch, conf.groupId(), policy.action(), conf.kafkaTimeout()))
             .uid("mapping")
             .setParallelism(parallelism);
     IcebergBatchSink sink =

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code ingest.failpoint=before-commit}: the JVM halts there with exit code 137, as if
  *       killed with SIGKILL: no shutdown hooks, no finally blocks, no clean-up.
- *   <li>{@code ingest.failpoint=before-commit:await=DIR}: the run creates {@code DIR/<pid>} there
- *       and waits until {@code DIR/go} exists, so a test can line up several runs at one point.
+ *   <li>{@code ingest.failpoint=before-commit:await=DIR}: the run creates a file {@code
+ *       DIR/<pid>-*.arrived} there and waits until {@code DIR/go} exists, so a test can line up
+ *       several runs at one point.
  * </ul>
  *
  * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #BEFORE_DEAD_LETTERS}, {@link
@@ -59,7 +60,7 @@ public final class Failpoints {
   private static void await(Path dir) {
     try {
       Files.createDirectories(dir);
-      Files.createFile(dir.resolve(Long.toString(ProcessHandle.current().pid())));
+      Files.createTempFile(dir, ProcessHandle.current().pid() + "-", ".arrived");
       long deadline = System.currentTimeMillis() + MAX_WAIT_MILLIS;
       while (!Files.exists(dir.resolve("go")) && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);

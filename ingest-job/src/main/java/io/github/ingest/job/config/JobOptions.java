@@ -50,7 +50,9 @@ public final class JobOptions {
       ConfigOptions.key("kafka.timeout")
           .durationType()
           .defaultValue(Duration.ofSeconds(30))
-          .withDescription("How long planning waits for the Kafka brokers before giving up.");
+          .withDescription(
+              "How long the job waits for the Kafka brokers before giving up: when planning, and"
+                  + " while reading, for the next record of a range not read to its end.");
 
   public static final ConfigOption<String> STARTING_OFFSETS =
       ConfigOptions.key("kafka.starting-offsets")

@@ -24,10 +24,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-  private final ChildProcess process;
+  private static final List<String> JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
+
+  private final Path dir;
+  private ChildProcess process;
   private final int port;
 
-  private KafkaBroker(ChildProcess process, int port) {
+  private KafkaBroker(Path dir, ChildProcess process, int port) {
+    this.dir = dir;
     this.process = process;
     this.port = port;
   }
@@ -68,7 +72,7 @@ public final class KafkaBroker implements AutoCloseable {
     try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       config.store(writer, "KRaft broker for tests");
     }
-    List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC");
+    List<String> jvm = JVM;
     try (ChildProcess format =
         ChildProcess.start(
             "kafka storage format",
@@ -85,9 +89,26 @@ public final class KafkaBroker implements AutoCloseable {
     ChildProcess broker =
         ChildProcess.start(
             "kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka", file.toString());
-    KafkaBroker kafka = new KafkaBroker(broker, port);
+    KafkaBroker kafka = new KafkaBroker(dir, broker, port);
     broker.awaitReady(kafka::answers, Duration.ofMinutes(2));
     return kafka;
+  }
+
+  /** Stops the broker as a crash would; {@link #restart} brings it back with its data. */
+  public void stop() {
+    process.close();
+  }
+
+  /** Starts the stopped broker again, on the same ports and with the same data. */
+  public void restart() {
+    process =
+        ChildProcess.start(
+            "kafka broker",
+            dir.resolve("broker-restarted.log"),
+            JVM,
+            "kafka.Kafka",
+            dir.resolve("server.properties").toString());
+    process.awaitReady(this::answers, Duration.ofMinutes(2));
   }
 
   /** {@code 127.0.0.1:port}. */

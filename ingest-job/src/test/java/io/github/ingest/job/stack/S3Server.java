@@ -24,12 +24,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Server implements AutoCloseable {
 
-  private final ChildProcess process;
+  private final Path dir;
+  private ChildProcess process;
   private final int port;
   private final String accessKey;
   private final String secretKey;
 
-  private S3Server(ChildProcess process, int port, String accessKey, String secretKey) {
+  private S3Server(Path dir, ChildProcess process, int port, String accessKey, String secretKey) {
+    this.dir = dir;
     this.process = process;
     this.port = port;
     this.accessKey = accessKey;
@@ -54,16 +56,30 @@ public final class S3Server implements AutoCloseable {
     try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       config.store(writer, "S3Proxy for tests");
     }
+    return new S3Server(dir, launch(dir, port, "s3proxy.log"), port, accessKey, secretKey);
+  }
+
+  private static ChildProcess launch(Path dir, int port, String log) {
     ChildProcess process =
         ChildProcess.start(
             "s3proxy",
-            dir.resolve("s3proxy.log"),
+            dir.resolve(log),
             List.of("-Xmx256m", "-XX:+UseSerialGC"),
             "org.gaul.s3proxy.Main",
             "--properties",
-            file.toString());
+            dir.resolve("s3proxy.properties").toString());
     process.awaitReady(() -> Ports.open(port), Duration.ofMinutes(1));
-    return new S3Server(process, port, accessKey, secretKey);
+    return process;
+  }
+
+  /** Stops the server as a crash would; {@link #restart} brings it back with its objects. */
+  public void stop() {
+    process.close();
+  }
+
+  /** Starts the stopped server again, on the same port and with the same objects. */
+  public void restart() {
+    process = launch(dir, port, "s3proxy-restarted.log");
   }
 
   public String endpoint() {

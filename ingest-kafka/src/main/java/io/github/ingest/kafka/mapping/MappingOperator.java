@@ -8,12 +8,14 @@ import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;
 import io.github.ingest.kafka.source.KafkaMessage;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -44,16 +46,28 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   private final BadRecordPolicy.Action onBadRecord;
   private final RowConverter converter;
   private final DeadLetterRows deadLetters;
+  private final long stallMillis;
 
   private transient RecordMapper mapper;
   private transient StreamRecord<RowData> reused;
   private transient long read;
   private transient long rejected;
   private transient String firstRejection;
+  private transient long lastActive;
+  private transient boolean ended;
 
+  /**
+   * A mapper that fails its batch when no record arrives for {@code stall} while its input has not
+   * ended: a bounded Kafka source waits forever for a broker that went away.
+   */
   public MappingOperator(
-      Mapping mapping, BatchMetadata batch, String group, BadRecordPolicy.Action onBadRecord) {
+      Mapping mapping,
+      BatchMetadata batch,
+      String group,
+      BadRecordPolicy.Action onBadRecord,
+      Duration stall) {
     this.mapping = mapping;
+    this.stallMillis = stall.toMillis();
     this.batch = batch;
     this.onBadRecord = onBadRecord;
     this.converter = new RowConverter(mapping);
@@ -66,6 +80,23 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     super.open();
     mapper = mapping.mapper(batch);
     reused = new StreamRecord<>(null);
+    ProcessingTimeService time = getProcessingTimeService();
+    lastActive = time.getCurrentProcessingTime();
+    time.registerTimer(lastActive + stallMillis, this::checkProgress);
+  }
+
+  private void checkProgress(long now) {
+    if (ended) {
+      return;
+    }
+    if (now - lastActive >= stallMillis) {
+      throw new IllegalStateException(
+          String.format(
+              "No record came from Kafka for %d s although offsets were left to read, after %d"
+                  + " records: are the brokers reachable? (kafka.timeout)",
+              stallMillis / 1000, read));
+    }
+    getProcessingTimeService().registerTimer(lastActive + stallMillis, this::checkProgress);
   }
 
   @Override
@@ -80,6 +111,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     if (read == 10) {
       Failpoints.reach(Failpoints.READING);
     }
+    lastActive = getProcessingTimeService().getCurrentProcessingTime();
   }
 
   private void reject(KafkaMessage message, RecordRejectedException e) {
@@ -100,6 +132,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
 
   @Override
   public void endInput() {
+    ended = true;
     output.collect(COUNTS, new StreamRecord<>(RecordCounts.of(read, rejected, firstRejection)));
   }
 }
