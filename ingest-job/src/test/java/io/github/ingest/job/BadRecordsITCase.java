@@ -155,6 +155,49 @@ class BadRecordsITCase {
   }
 
   @Test
+  void failsAtTheFirstOrSkipsEveryBadRecordOfTheCorpus(LocalStack stack) throws Exception {
+    Scenario source = Scenario.create(stack, "bad_corpus_policies", 2);
+    Map<String, BadRecordCorpus.Case> badByPosition = produceMixed(source, 300);
+    int bad = BadRecordCorpus.cases().size();
+    source.settings.put("bad-records.max-ratio", "0.5");
+    source.settings.put("bad-records.policy", "fail");
+
+    JobRunner.Result failed = source.run();
+
+    assertThat(failed.exitCode).as(failed.toString()).isEqualTo(1);
+    String line =
+        failed
+            .stderr
+            .lines()
+            .filter(l -> l.startsWith("ingest: batch failed, nothing committed: "))
+            .findFirst()
+            .orElseThrow();
+    java.util.regex.Matcher at =
+        java.util.regex.Pattern.compile(
+                "\\(topic bad_corpus_policies, partition (\\d+), offset (\\d+)\\)$")
+            .matcher(line);
+    assertThat(at.find()).as(line).isTrue();
+    BadRecordCorpus.Case first = badByPosition.get(at.group(1) + ":" + at.group(2));
+    assertThat(first).as("the record the message names is a corpus case: %s", line).isNotNull();
+    assertThat(line).contains(first.fragment);
+    assertThat(source.batches()).isEmpty();
+
+    source.settings.put("bad-records.policy", "skip");
+    JobRunner.Result skipped = source.run();
+
+    assertThat(skipped.exitCode).as(skipped.toString()).isZero();
+    assertThat(skipped.stdout)
+        .contains((300 + bad) + " read, 300 written, " + bad + " rejected (skipped)");
+    assertThat(skipped.stderr.lines().filter(l -> l.contains("Skipped a bad record: ")))
+        .hasSize(bad);
+    source.assertEveryMessageOnce();
+    BatchState batch = source.batches().get(0);
+    assertThat(batch.read()).isEqualTo(batch.written() + batch.rejected());
+    assertThat(batch.rejected()).isEqualTo(bad);
+    assertThat(TableReader.exists(source.settings, DEAD_LETTERS)).isFalse();
+  }
+
+  @Test
   void failsTheBatchWhenTooManyRecordsAreBad(LocalStack stack) throws Exception {
     Scenario source = Scenario.create(stack, "bad_threshold", 2);
     produceMixed(source, 100);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -253,6 +254,33 @@ class BatchesITCase {
                 old.get(14).id,
                 old.get(16).id,
                 old.get(18).id));
+  }
+
+  @Test
+  void aPartitionAddedLaterStartsAtItsEarliestOffset(LocalStack stack) throws Exception {
+    Scenario source = Scenario.create(stack, "grown", 1);
+    source.produce(10);
+    assertThat(source.run().exitCode).isZero();
+    try (Admin admin = stack.kafka().admin()) {
+      admin
+          .createPartitions(Map.of(source.topic, NewPartitions.increaseTo(2)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    List<BalanceChangeMessage> later = BalanceChangeMessage.sample(5, 6);
+    try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      for (BalanceChangeMessage message : later) {
+        producer.send(new ProducerRecord<>(source.topic, 1, null, message.json()));
+      }
+    }
+    source.expect(later);
+
+    JobRunner.Result run = source.run();
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.stdout).contains("grown 0:[10, 10) 1:[0, 6)");
+    source.assertBatchNumbers(2);
+    source.assertEveryMessageOnce();
   }
 
   private static void inTransaction(
