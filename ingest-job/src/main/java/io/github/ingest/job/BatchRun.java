@@ -79,7 +79,7 @@ final class BatchRun {
         setUp(
             "the catalog or its warehouse",
             () -> deadLetterTable(catalog, table.isPresent() && !conf.planOnly()));
-    if (table.isPresent() && deadLetters.isPresent()) {
+    if (table.isPresent() && deadLetters.isPresent() && !conf.planOnly()) {
       DeadLetterTables.catchUp(table.get(), deadLetters.get(), source);
     }
     Optional<BatchState> last = table.flatMap(t -> BatchHistory.latest(t, source));

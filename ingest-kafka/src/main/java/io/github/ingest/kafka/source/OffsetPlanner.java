@@ -165,6 +165,9 @@ public final class OffsetPlanner implements AutoCloseable {
    * stop offset (FLINK-34470); on a range that ends on a transaction marker it would wait forever.
    */
   public OffsetPlan visible(OffsetPlan plan) {
+    if (plan.isEmpty()) {
+      return plan;
+    }
     Properties consumerProperties = new Properties();
     consumerProperties.putAll(properties);
     consumerProperties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
