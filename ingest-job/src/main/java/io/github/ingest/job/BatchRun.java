@@ -1,6 +1,5 @@
 package io.github.ingest.job;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
@@ -25,6 +24,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -38,6 +38,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ final class BatchRun {
   }
 
   static BatchRun of(JobConf conf, PrintStream out) {
-    return new BatchRun(conf, BalanceChanges.mapping(), Clock.systemUTC(), out);
+    return new BatchRun(conf, conf.mapping(), Clock.systemUTC(), out);
   }
 
   void run() throws Exception {
@@ -82,6 +83,16 @@ final class BatchRun {
     if (table.isPresent() && deadLetters.isPresent() && !conf.planOnly()) {
       DeadLetterTables.catchUp(table.get(), deadLetters.get(), source);
     }
+    // rows are built in the table's column order, which evolution may have made differ
+    Mapping rowMapping =
+        table
+            .map(
+                t ->
+                    mapping.reorderedAs(
+                        t.schema().columns().stream()
+                            .map(Types.NestedField::name)
+                            .collect(Collectors.toList())))
+            .orElse(mapping);
     Optional<BatchState> last = table.flatMap(t -> BatchHistory.latest(t, source));
     long number = last.map(state -> state.number() + 1).orElse(1L);
 
@@ -119,7 +130,8 @@ final class BatchRun {
       BatchState planned =
           BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
               .withLostFrom(plan.lostFrom());
-      JobResult result = execute(catalogLoader, table.get(), deadLetters, batch, planned, toRead);
+      JobResult result =
+          execute(catalogLoader, table.get(), deadLetters, rowMapping, batch, planned, toRead);
       Failpoints.reach(Failpoints.AFTER_COMMIT);
 
       table.get().refresh();
@@ -175,6 +187,7 @@ final class BatchRun {
       CatalogLoader catalogLoader,
       Table table,
       Optional<Table> deadLetters,
+      Mapping rowMapping,
       BatchMetadata batch,
       BatchState planned,
       OffsetPlan toRead)
@@ -194,10 +207,10 @@ final class BatchRun {
             .uid("kafka-source")
             .setParallelism(parallelism)
             .transform(
-                "map " + mapping.name(),
+                "map " + rowMapping.name(),
                 TypeInformation.of(RowData.class),
                 new MappingOperator(
-                    mapping, batch, conf.groupId(), policy.action(), conf.kafkaTimeout()))
+                    rowMapping, batch, conf.groupId(), policy.action(), conf.kafkaTimeout()))
             .uid("mapping")
             .setParallelism(parallelism);
     IcebergBatchSink sink =

@@ -53,6 +53,7 @@ class IngestJobITCase {
     settings.put("kafka.client-id", "ingest-e2e");
     settings.put("source.name", "balance-changes-e2e");
     settings.put("job.parallelism", "3");
+    settings.put("table.partitioning", "none");
     JobRunner.Result run = JobRunner.run(workDir, settings);
 
     assertThat(run.exitCode).as(run.toString()).isZero();
@@ -144,8 +145,18 @@ class IngestJobITCase {
         .extracting(row -> row.getField("bln_chg_key"))
         .containsExactlyInAnyOrderElementsOf(
             messages.stream().map(m -> m.id).collect(Collectors.toList()));
+    Table table = TableReader.load(settings);
+    assertThat(table.spec().fields())
+        .as("the built-in mapping's partitioning")
+        .singleElement()
+        .satisfies(field -> assertThat(field.name()).isEqualTo("bln_chg_timestamp_day"));
     try (Stream<Path> files = Files.walk(warehouse)) {
-      assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).hasSize(1);
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet")))
+          .isNotEmpty()
+          .allSatisfy(
+              p ->
+                  assertThat(p.getParent().getFileName().toString())
+                      .startsWith("bln_chg_timestamp_day="));
     }
   }
 

@@ -1,45 +1,27 @@
 package io.github.ingest.core.balance;
 
-import static io.github.ingest.core.mapping.ColumnSource.field;
-import static io.github.ingest.core.mapping.ColumnSource.metadata;
-
-import io.github.ingest.core.mapping.Column;
-import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
-import io.github.ingest.core.mapping.MetadataField;
+import io.github.ingest.core.mapping.MappingFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
- * The balance-change mapping: messages of the {@code balance_changes} topic to the table whose
- * columns start with {@code flink_log_} (the run) and {@code bln_chg_} (the change).
+ * The balance-change mapping, read from the resource {@value #RESOURCE}: messages of the {@code
+ * balance_changes} topic to the table whose columns start with {@code flink_log_} (the run) and
+ * {@code bln_chg_} (the change).
  *
  * <p>{@code id}, {@code playerId} and {@code timestamp} are required; every other field is
  * optional. Amounts are exact {@code decimal(29,17)}; {@code timestamp} must carry an offset and is
- * stored both as received and as a UTC timestamp with milliseconds.
+ * stored both as received and as a UTC timestamp with milliseconds. New tables are partitioned by
+ * day of {@code bln_chg_timestamp}.
  */
 public final class BalanceChanges {
 
-  private static final ColumnType AMOUNT = ColumnType.decimal(29, 17);
+  /** The resource that holds the mapping; a template for other topics' mapping files. */
+  public static final String RESOURCE = "balance_changes.json";
 
-  private static final Mapping MAPPING =
-      Mapping.builder("balance_changes")
-          .column(meta("flink_log_file_name", MetadataField.LOG_FILE_NAME))
-          .column(meta("flink_log_batch_timestamp", MetadataField.BATCH_TIMESTAMP))
-          .column(meta("flink_log_batch_number", MetadataField.BATCH_NUMBER))
-          .column(meta("flink_log_source_endpoint", MetadataField.SOURCE_ENDPOINT))
-          .column(meta("flink_log_source_client_id", MetadataField.SOURCE_CLIENT_ID))
-          .column(meta("flink_log_source_name", MetadataField.SOURCE_NAME))
-          .column(
-              Column.required("flink_log_event_timestamp", ColumnType.string(), field("timestamp")))
-          .column(Column.required("bln_chg_key", ColumnType.string(), field("id")))
-          .column(Column.required("bln_chg_player_id", ColumnType.integer(), field("playerId")))
-          .column(Column.optional("bln_chg_portal_id", ColumnType.integer(), field("portalId")))
-          .column(Column.optional("bln_chg_currency", ColumnType.string(), field("currency")))
-          .column(Column.optional("bln_chg_real_balance", AMOUNT, field("realBalance")))
-          .column(Column.optional("bln_chg_bonus_balance", AMOUNT, field("bonusBalance")))
-          .column(Column.optional("bln_chg_real_balance_eur", AMOUNT, field("realBalanceEUR")))
-          .column(Column.optional("bln_chg_bonus_balance_eur", AMOUNT, field("bonusBalanceEUR")))
-          .column(Column.required("bln_chg_timestamp", ColumnType.timestamp(3), field("timestamp")))
-          .build();
+  private static final Mapping MAPPING = load();
 
   private BalanceChanges() {}
 
@@ -48,7 +30,14 @@ public final class BalanceChanges {
     return MAPPING;
   }
 
-  private static Column meta(String name, MetadataField source) {
-    return Column.required(name, ColumnType.string(), metadata(source));
+  private static Mapping load() {
+    try (InputStream in = BalanceChanges.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + RESOURCE);
+      }
+      return MappingFiles.read(in, RESOURCE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -11,7 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A declarative mapping of JSON messages to rows of a table: the columns in order, each with its
@@ -33,11 +35,22 @@ public final class Mapping implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String name;
+  private final String table;
   private final List<Column> columns;
+  private final List<PartitionField> partitioning;
+  private final Map<String, String> properties;
 
-  private Mapping(String name, List<Column> columns) {
+  private Mapping(
+      String name,
+      String table,
+      List<Column> columns,
+      List<PartitionField> partitioning,
+      Map<String, String> properties) {
     this.name = name;
+    this.table = table;
     this.columns = columns;
+    this.partitioning = partitioning;
+    this.properties = properties;
   }
 
   public static Builder builder(String name) {
@@ -49,9 +62,66 @@ public final class Mapping implements Serializable {
     return name;
   }
 
+  /** The target table, {@code namespace.name}, or null if the mapping leaves it to the run. */
+  public String table() {
+    return table;
+  }
+
   /** The target columns, in table order. */
   public List<Column> columns() {
     return columns;
+  }
+
+  /** The column with this name, or null. */
+  public Column column(String columnName) {
+    for (Column column : columns) {
+      if (column.name().equals(columnName)) {
+        return column;
+      }
+    }
+    return null;
+  }
+
+  /** How a new table is partitioned; empty for none. */
+  public List<PartitionField> partitioning() {
+    return partitioning;
+  }
+
+  /** This mapping with another partitioning, e.g. one a run was configured with. */
+  public Mapping withPartitioning(List<PartitionField> newPartitioning) {
+    Builder builder = new Builder(name).table(table);
+    columns.forEach(builder::column);
+    newPartitioning.forEach(builder::partitionBy);
+    properties.forEach(builder::property);
+    return builder.build();
+  }
+
+  /**
+   * This mapping with its columns in the order of {@code names}, e.g. an existing table's order.
+   *
+   * @throws IllegalArgumentException if {@code names} are not exactly the mapping's columns
+   */
+  public Mapping reorderedAs(List<String> names) {
+    Builder builder = new Builder(name).table(table);
+    for (String columnName : names) {
+      Column column = column(columnName);
+      checkArgument(
+          column != null, "Invalid column order: %s is not in mapping %s", columnName, name);
+      builder.column(column);
+    }
+    checkArgument(
+        names.size() == columns.size(),
+        "Invalid column order %s for mapping %s: expected every one of its columns",
+        names,
+        name);
+    partitioning.forEach(builder::partitionBy);
+    properties.forEach(builder::property);
+    return builder.build();
+  }
+
+  /** Table properties a new table is created with, besides the job's defaults. */
+  public Map<String, String> properties() {
+    return properties;
   }
 
   /** A mapper that fills the batch-level metadata columns from {@code batch}. */
@@ -69,12 +139,16 @@ public final class Mapping implements Serializable {
       return false;
     }
     Mapping that = (Mapping) other;
-    return name.equals(that.name) && columns.equals(that.columns);
+    return name.equals(that.name)
+        && Objects.equals(table, that.table)
+        && columns.equals(that.columns)
+        && partitioning.equals(that.partitioning)
+        && properties.equals(that.properties);
   }
 
   @Override
   public int hashCode() {
-    return 31 * name.hashCode() + columns.hashCode();
+    return Objects.hash(name, table, columns, partitioning, properties);
   }
 
   @Override
@@ -85,15 +159,42 @@ public final class Mapping implements Serializable {
   /** Builds a {@link Mapping}, checking it as a whole in {@link #build()}. */
   public static final class Builder {
     private final String name;
+    private String table;
     private final List<Column> columns = new ArrayList<>();
+    private final List<PartitionField> partitioning = new ArrayList<>();
+    private final Map<String, String> properties = new TreeMap<>();
 
     private Builder(String name) {
       this.name = name;
     }
 
+    /** The target table, {@code namespace.name}. */
+    public Builder table(String newTable) {
+      this.table = newTable;
+      return this;
+    }
+
     public Builder column(Column column) {
       checkArgument(column != null, "Invalid column: null");
       columns.add(column);
+      return this;
+    }
+
+    /** Partitions a new table by {@code field}, after the fields given before. */
+    public Builder partitionBy(PartitionField field) {
+      checkArgument(field != null, "Invalid partition field: null");
+      partitioning.add(field);
+      return this;
+    }
+
+    /** A table property a new table is created with. */
+    public Builder property(String key, String value) {
+      checkArgument(
+          key != null && !key.isEmpty() && value != null,
+          "Invalid table property %s=%s",
+          key,
+          value);
+      properties.put(key, value);
       return this;
     }
 
@@ -117,7 +218,36 @@ public final class Mapping implements Serializable {
             metadata == null ? null : metadata.id());
       }
       checkPaths();
-      return new Mapping(name, Collections.unmodifiableList(new ArrayList<>(columns)));
+      checkArgument(
+          table == null || table.matches("[^.\\s]+(\\.[^.\\s]+)+"),
+          "Invalid mapping %s: table %s is not namespace.name",
+          name,
+          table);
+      Set<String> partitionedBy = new HashSet<>();
+      for (PartitionField field : partitioning) {
+        Column column =
+            columns.stream().filter(c -> c.name().equals(field.column())).findFirst().orElse(null);
+        checkArgument(
+            column != null, "Invalid mapping %s: partition field %s names no column", name, field);
+        checkArgument(
+            field.fits(column.type()),
+            "Invalid mapping %s: partition field %s does not apply to column %s of type %s",
+            name,
+            field,
+            column.name(),
+            column.type());
+        checkArgument(
+            partitionedBy.add(field.toString()),
+            "Invalid mapping %s: partition field %s twice",
+            name,
+            field);
+      }
+      return new Mapping(
+          name,
+          table,
+          Collections.unmodifiableList(new ArrayList<>(columns)),
+          Collections.unmodifiableList(new ArrayList<>(partitioning)),
+          Collections.unmodifiableMap(new TreeMap<>(properties)));
     }
 
     /** A field read as a value cannot also be an object whose fields are read. */

@@ -3,8 +3,10 @@ package io.github.ingest.iceberg.table;
 import io.github.ingest.core.mapping.Column;
 import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.core.mapping.PartitionField;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -23,6 +25,39 @@ public final class TableSchemas {
           Types.NestedField.of(id++, !column.required(), column.name(), type(column.type())));
     }
     return new Schema(fields);
+  }
+
+  /** The partition spec of {@code fields} over {@code schema}; unpartitioned if empty. */
+  public static PartitionSpec spec(Schema schema, List<PartitionField> fields) {
+    PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
+    for (PartitionField field : fields) {
+      switch (field.transform()) {
+        case IDENTITY:
+          spec.identity(field.column());
+          break;
+        case YEAR:
+          spec.year(field.column());
+          break;
+        case MONTH:
+          spec.month(field.column());
+          break;
+        case DAY:
+          spec.day(field.column());
+          break;
+        case HOUR:
+          spec.hour(field.column());
+          break;
+        case BUCKET:
+          spec.bucket(field.column(), field.parameter());
+          break;
+        case TRUNCATE:
+          spec.truncate(field.column(), field.parameter());
+          break;
+        default:
+          throw new IllegalArgumentException("Unsupported partition field " + field);
+      }
+    }
+    return spec.build();
   }
 
   /** The Iceberg type of a column type; timestamps are stored with microseconds. */

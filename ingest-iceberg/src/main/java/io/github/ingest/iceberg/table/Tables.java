@@ -1,17 +1,23 @@
 package io.github.ingest.iceberg.table;
 
+import io.github.ingest.core.mapping.Column;
 import io.github.ingest.core.mapping.Mapping;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,46 +33,127 @@ public final class Tables {
   private Tables() {}
 
   /**
-   * The table {@code identifier}, created from {@code mapping} with format version 2, Parquet with
-   * zstd and the target file size if missing; an existing table must hold every column.
+   * The table {@code identifier} for {@code mapping}: created with the mapping's schema,
+   * partitioning and properties (format version 2, Parquet with zstd, the target file size) if
+   * missing; an existing table gets the mapping's new optional columns and safe type widenings (int
+   * to long, float to double, a decimal's precision), logged.
+   *
+   * @throws IncompatibleTableException if the table cannot hold the mapping's rows: a column the
+   *     mapping does not fill, a new required column, a type that does not widen safely, or a
+   *     column required in the table that the mapping leaves optional
    */
   public static Table loadOrCreate(Catalog catalog, TableIdentifier identifier, Mapping mapping) {
-    return loadOrCreate(
-        catalog, identifier, TableSchemas.schema(mapping), mapping.name(), "mapping");
+    Schema schema = TableSchemas.schema(mapping);
+    if (catalog.tableExists(identifier)) {
+      return evolve(catalog.loadTable(identifier), mapping);
+    }
+    Map<String, String> properties = new HashMap<>(defaultProperties());
+    properties.putAll(mapping.properties());
+    PartitionSpec spec = TableSchemas.spec(schema, mapping.partitioning());
+    Table table = create(catalog, identifier, schema, spec, properties);
+    return table == null ? evolve(catalog.loadTable(identifier), mapping) : table;
   }
 
   /**
-   * The table {@code identifier}, created with {@code schema} as {@link #loadOrCreate(Catalog,
-   * TableIdentifier, Mapping)} does if missing; an existing table must hold every column of {@code
-   * schema} with the same type. {@code what} and {@code whatKind} name the schema in messages.
+   * The table {@code identifier}, created with {@code schema} if missing; an existing table must
+   * hold every column of {@code schema} with the same type. {@code what} and {@code whatKind} name
+   * the schema in messages.
    *
    * @throws IncompatibleTableException if an existing table lacks a column or has another type
    */
   public static Table loadOrCreate(
       Catalog catalog, TableIdentifier identifier, Schema schema, String what, String whatKind) {
-    if (catalog.tableExists(identifier)) {
-      Table table = catalog.loadTable(identifier);
-      checkCompatible(table, schema, what, whatKind);
-      return table;
+    if (!catalog.tableExists(identifier)) {
+      Table created =
+          create(catalog, identifier, schema, PartitionSpec.unpartitioned(), defaultProperties());
+      if (created != null) {
+        return created;
+      }
     }
-    createNamespace(catalog, identifier.namespace());
+    Table table = catalog.loadTable(identifier);
+    checkCompatible(table, schema, what, whatKind);
+    return table;
+  }
+
+  private static Map<String, String> defaultProperties() {
     Map<String, String> properties = new HashMap<>();
     properties.put(TableProperties.FORMAT_VERSION, "2");
     properties.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     properties.put(TableProperties.PARQUET_COMPRESSION, "zstd");
     properties.put(
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(DEFAULT_TARGET_FILE_SIZE));
+    return properties;
+  }
+
+  /** The new table, or null if another run created it first. */
+  private static Table create(
+      Catalog catalog,
+      TableIdentifier identifier,
+      Schema schema,
+      PartitionSpec spec,
+      Map<String, String> properties) {
+    createNamespace(catalog, identifier.namespace());
     try {
-      Table table =
-          catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
-      LOG.info("Created table {} at {}", identifier, table.location());
+      Table table = catalog.createTable(identifier, schema, spec, properties);
+      LOG.info("Created table {} at {}, partitioned by {}", identifier, table.location(), spec);
       return table;
     } catch (AlreadyExistsException e) {
-      // another run created it first
-      Table table = catalog.loadTable(identifier);
-      checkCompatible(table, schema, what, whatKind);
-      return table;
+      return null;
     }
+  }
+
+  /** {@code table}, evolved to hold {@code mapping}'s rows. */
+  static Table evolve(Table table, Mapping mapping) {
+    Schema existing = table.schema();
+    for (Types.NestedField field : existing.columns()) {
+      if (mapping.column(field.name()) == null) {
+        throw incompatible(
+            table, mapping, "it has column " + field.name() + ", which the mapping does not fill");
+      }
+    }
+    UpdateSchema update = table.updateSchema();
+    List<String> changes = new ArrayList<>();
+    for (Column column : mapping.columns()) {
+      Type type = TableSchemas.type(column.type());
+      Types.NestedField field = existing.findField(column.name());
+      if (field == null) {
+        if (column.required()) {
+          throw incompatible(
+              table,
+              mapping,
+              "the mapping's new column " + column.name() + " is required; add it as optional");
+        }
+        update.addColumn(column.name(), type);
+        changes.add("added column " + column.name() + " " + type);
+      } else if (!field.type().equals(type)) {
+        if (!type.isPrimitiveType()
+            || !TypeUtil.isPromotionAllowed(field.type(), type.asPrimitiveType())) {
+          throw incompatible(
+              table,
+              mapping,
+              "column "
+                  + column.name()
+                  + " is "
+                  + field.type()
+                  + " in the table, "
+                  + type
+                  + " in the mapping, which is not a safe widening");
+        }
+        update.updateColumn(column.name(), type.asPrimitiveType());
+        changes.add("widened column " + column.name() + " from " + field.type() + " to " + type);
+      } else if (field.isRequired() && !column.required()) {
+        throw incompatible(
+            table,
+            mapping,
+            "column " + column.name() + " is required in the table, optional in the mapping");
+      }
+    }
+    if (!changes.isEmpty()) {
+      update.commit();
+      LOG.info("Evolved table {} for mapping {}: {}", table.name(), mapping.name(), changes);
+      table.refresh();
+    }
+    return table;
   }
 
   static void checkCompatible(Table table, Schema schema, String what, String whatKind) {
@@ -86,6 +173,17 @@ public final class Tables {
                 table.name(), column.name(), field.type(), column.type(), whatKind, what));
       }
     }
+  }
+
+  private static IncompatibleTableException incompatible(
+      Table table, Mapping mapping, String problem) {
+    return new IncompatibleTableException(
+        "Cannot write to table "
+            + table.name()
+            + " with mapping "
+            + mapping.name()
+            + ": "
+            + problem);
   }
 
   private static void createNamespace(Catalog catalog, Namespace namespace) {

@@ -1,6 +1,10 @@
 package io.github.ingest.job.config;
 
+import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.core.mapping.MappingFiles;
+import io.github.ingest.core.mapping.PartitionField;
 import io.github.ingest.kafka.source.PlanOptions;
 import io.github.ingest.kafka.source.StartingPosition;
 import java.io.IOException;
@@ -9,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +38,7 @@ public final class JobConf {
   private final Properties kafkaProperties;
   private final boolean help;
   private final boolean planOnly;
+  private transient Mapping mapping;
 
   private JobConf(
       Configuration options,
@@ -188,8 +194,37 @@ public final class JobConf {
     return options.getOptional(JobOptions.SOURCE_NAME).orElse(topic());
   }
 
+  /** The target table: as set, else the mapping's, else {@code ingest.<mapping name>}. */
   public TableIdentifier table() {
-    return TableIdentifier.parse(options.get(JobOptions.TABLE));
+    String table = options.get(JobOptions.TABLE);
+    if (table == null) {
+      Mapping mapping = mapping();
+      table = mapping.table() != null ? mapping.table() : "ingest." + mapping.name();
+    }
+    return TableIdentifier.parse(table);
+  }
+
+  /**
+   * The mapping: the file {@code mapping} names, else the built-in balance-change mapping, with the
+   * partitioning {@code table.partitioning} sets.
+   */
+  public Mapping mapping() {
+    if (mapping == null) {
+      String file = options.get(JobOptions.MAPPING);
+      Mapping read = file == null ? BalanceChanges.mapping() : MappingFiles.read(Paths.get(file));
+      String partitioning = options.get(JobOptions.PARTITIONING);
+      if (partitioning != null) {
+        List<PartitionField> fields = new ArrayList<>();
+        if (!partitioning.trim().equalsIgnoreCase("none")) {
+          for (String field : partitioning.split(",(?![^(]*\\))")) {
+            fields.add(PartitionField.parse(field));
+          }
+        }
+        read = read.withPartitioning(fields);
+      }
+      mapping = read;
+    }
+    return mapping;
   }
 
   public String catalogName() {
@@ -322,7 +357,19 @@ public final class JobConf {
       throw new IllegalArgumentException(
           "Invalid value for " + JobOptions.PARALLELISM.key() + ": " + parallelism);
     }
-    String table = options.get(JobOptions.TABLE);
+    try {
+      mapping();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.MAPPING.key()
+              + " or "
+              + JobOptions.PARTITIONING.key()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    String table = table().toString();
     if (!table.contains(".") || table.startsWith(".") || table.endsWith(".")) {
       throw new IllegalArgumentException(
           "Invalid value for "

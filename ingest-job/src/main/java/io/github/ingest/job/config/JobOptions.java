@@ -127,11 +127,29 @@ public final class JobOptions {
           .noDefaultValue()
           .withDescription("Source name recorded in flink_log_source_name; default the topic.");
 
+  public static final ConfigOption<String> MAPPING =
+      ConfigOptions.key("mapping")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A mapping file (JSON) from the topic's messages to the table's columns; default the"
+                  + " built-in balance-change mapping.");
+
   public static final ConfigOption<String> TABLE =
       ConfigOptions.key("table")
           .stringType()
-          .defaultValue("ingest.balance_changes")
-          .withDescription("The target Iceberg table, namespace.name; created if missing.");
+          .noDefaultValue()
+          .withDescription(
+              "The target Iceberg table, namespace.name; created if missing. Default the"
+                  + " mapping's table (ingest.balance_changes for the built-in mapping).");
+
+  public static final ConfigOption<String> PARTITIONING =
+      ConfigOptions.key("table.partitioning")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "How a new table is partitioned: none, or partition fields such as"
+                  + " day(bln_chg_timestamp), bucket(16, id); default the mapping's partitioning.");
 
   public static final ConfigOption<String> CATALOG_NAME =
       ConfigOptions.key("catalog.name")
@@ -189,7 +207,9 @@ public final class JobOptions {
               BAD_RECORDS_MAX_COUNT,
               DEAD_LETTER_TABLE,
               SOURCE_NAME,
+              MAPPING,
               TABLE,
+              PARTITIONING,
               CATALOG_NAME,
               CATALOG_TYPE,
               CATALOG_URI,

@@ -1,0 +1,155 @@
+package io.github.ingest.core.mapping;
+
+import static io.github.ingest.core.mapping.ColumnSource.field;
+import static io.github.ingest.core.mapping.ColumnSource.metadata;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ingest.core.balance.BalanceChanges;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MappingFilesTest {
+
+  private static final ColumnType AMOUNT = ColumnType.decimal(29, 17);
+
+  @Test
+  void theBalanceChangeFileIsTheTableOfTheContract() {
+    Mapping built =
+        Mapping.builder("balance_changes")
+            .table("ingest.balance_changes")
+            .column(meta("flink_log_file_name", MetadataField.LOG_FILE_NAME))
+            .column(meta("flink_log_batch_timestamp", MetadataField.BATCH_TIMESTAMP))
+            .column(meta("flink_log_batch_number", MetadataField.BATCH_NUMBER))
+            .column(meta("flink_log_source_endpoint", MetadataField.SOURCE_ENDPOINT))
+            .column(meta("flink_log_source_client_id", MetadataField.SOURCE_CLIENT_ID))
+            .column(meta("flink_log_source_name", MetadataField.SOURCE_NAME))
+            .column(
+                Column.required(
+                    "flink_log_event_timestamp", ColumnType.string(), field("timestamp")))
+            .column(Column.required("bln_chg_key", ColumnType.string(), field("id")))
+            .column(Column.required("bln_chg_player_id", ColumnType.integer(), field("playerId")))
+            .column(Column.optional("bln_chg_portal_id", ColumnType.integer(), field("portalId")))
+            .column(Column.optional("bln_chg_currency", ColumnType.string(), field("currency")))
+            .column(Column.optional("bln_chg_real_balance", AMOUNT, field("realBalance")))
+            .column(Column.optional("bln_chg_bonus_balance", AMOUNT, field("bonusBalance")))
+            .column(Column.optional("bln_chg_real_balance_eur", AMOUNT, field("realBalanceEUR")))
+            .column(Column.optional("bln_chg_bonus_balance_eur", AMOUNT, field("bonusBalanceEUR")))
+            .column(
+                Column.required("bln_chg_timestamp", ColumnType.timestamp(3), field("timestamp")))
+            .partitionBy(PartitionField.day("bln_chg_timestamp"))
+            .build();
+    assertThat(BalanceChanges.mapping()).isEqualTo(built);
+  }
+
+  @Test
+  void readsEveryKindOfColumnSourceAndPartitioning() {
+    Mapping mapping =
+        read(
+            "{\"name\":\"sessions\",\"table\":\"lake.sessions\",\"columns\":["
+                + "{\"name\":\"id\",\"type\":\"string\",\"field\":\"id\",\"required\":true},"
+                + "{\"name\":\"os\",\"type\":\"string\",\"field\":\"device.os\"},"
+                + "{\"name\":\"odd\",\"type\":\"string\",\"field\":[\"a.b\",\"c\"]},"
+                + "{\"name\":\"ms\",\"type\":\"long\",\"field\":\"durationMs\"},"
+                + "{\"name\":\"paid\",\"type\":\"boolean\",\"field\":\"paid\"},"
+                + "{\"name\":\"day\",\"type\":\"date\",\"field\":\"day\"},"
+                + "{\"name\":\"at\",\"type\":\"timestamptz(3)\",\"field\":\"at\"},"
+                + "{\"name\":\"offset\",\"type\":\"long\",\"metadata\":\"source-offset\"}],"
+                + "\"partitioning\":[\"day(at)\",\"bucket(8, id)\"],"
+                + "\"properties\":{\"write.parquet.row-group-size-bytes\":\"8388608\"}}");
+    assertThat(mapping.table()).isEqualTo("lake.sessions");
+    assertThat(mapping.column("os").source()).isEqualTo(field("device", "os"));
+    assertThat(mapping.column("odd").source()).isEqualTo(field("a.b", "c"));
+    assertThat(mapping.column("offset").source()).isEqualTo(metadata(MetadataField.SOURCE_OFFSET));
+    assertThat(mapping.partitioning())
+        .containsExactly(PartitionField.day("at"), PartitionField.bucket(8, "id"));
+    assertThat(mapping.properties()).containsEntry("write.parquet.row-group-size-bytes", "8388608");
+
+    Map<String, Object> row =
+        MappingCheck.of(mapping)
+            .row(
+                "{\"id\":\"s1\",\"device\":{\"os\":\"ios\"},\"a.b\":{\"c\":\"x\"},\"durationMs\":"
+                    + "9000000000,\"paid\":true,\"day\":\"2026-03-29\","
+                    + "\"at\":\"2026-03-29T02:30:00.123+02:00\"}");
+    assertThat(row)
+        .containsEntry("id", "s1")
+        .containsEntry("os", "ios")
+        .containsEntry("odd", "x")
+        .containsEntry("ms", 9_000_000_000L)
+        .containsEntry("paid", true)
+        .containsEntry("offset", 0L);
+    assertThat(row.get("day"))
+        .isIn(LocalDate.parse("2026-03-29"), (int) LocalDate.parse("2026-03-29").toEpochDay());
+    assertThat(row.get("at")).isNotNull();
+    assertThat(MappingCheck.of(mapping).rejection("{\"durationMs\":1}").field()).isEqualTo("id");
+  }
+
+  @Test
+  void namesTheColumnAndTheProblem() {
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"strng\",\"field\":\"a\"}]}",
+        "Invalid mapping file test.json: column a: Invalid column type: strng");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\"},"
+            + "{\"name\":\"a\",\"type\":\"int\",\"field\":\"b\"}]}",
+        "Invalid mapping file test.json: Invalid mapping m: duplicate column a");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"decimal(40,2)\",\"field\":\"a\"}]}",
+        "Invalid mapping file test.json: column a: Invalid decimal precision");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"decimal(5,7)\",\"field\":\"a\"}]}",
+        "Invalid mapping file test.json: column a: Invalid decimal");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\"}],"
+            + "\"partitioning\":[\"day(b)\"]}",
+        "Invalid mapping file test.json: Invalid mapping m: partition field day(b) names no column");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\"}],"
+            + "\"partitioning\":[\"day(a)\"]}",
+        "Invalid mapping file test.json: Invalid mapping m: partition field day(a) does not apply"
+            + " to column a of type string");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\"}],"
+            + "\"partitioning\":[\"bucket(a)\"]}",
+        "Invalid mapping file test.json: Invalid partition field 'bucket(a)'");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"metadata\":\"batch-id\"}]}",
+        "Invalid mapping file test.json: column a: unknown metadata batch-id (expected one of");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\"}]}",
+        "Invalid mapping file test.json: column a needs exactly one of field and metadata");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\",\"requird\":true}]}",
+        "Invalid mapping file test.json: column a has an unknown key requird");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"type\":\"string\",\"field\":\"a\"}]}",
+        "Invalid mapping file test.json: column 1 has no name");
+    assertInvalid(
+        "{\"name\":\"m\"}", "Invalid mapping file test.json: the mapping has no list of columns");
+    assertInvalid(
+        "{\"name\":\"m\",\"table\":\"nodot\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\"}]}",
+        "Invalid mapping file test.json: Invalid mapping m: table nodot is not namespace.name");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"int\",\"metadata\":\"log-file-name\"}]}",
+        "Invalid mapping file test.json: Invalid mapping m: column a of type int cannot hold metadata log-file-name");
+    assertInvalid("{\"name\":\"m\",", "Invalid mapping file test.json: Unexpected end-of-input");
+  }
+
+  private static void assertInvalid(String json, String message) {
+    assertThatThrownBy(() -> read(json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  private static Mapping read(String json) {
+    return MappingFiles.read(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "test.json");
+  }
+
+  private static Column meta(String name, MetadataField source) {
+    return Column.required(name, ColumnType.string(), metadata(source));
+  }
+}
