@@ -198,7 +198,7 @@ class StartFailuresITCase {
         new Case(
             "incompatible table",
             2,
-            "ingest: nothing started: Cannot write to table ingest.lake.incompatible: column bln_chg_player_id is string in the table, int in mapping balance_changes",
+            "ingest: nothing started: Cannot write to table ingest.lake.incompatible with mapping balance_changes: column bln_chg_player_id is string in the table, int in the mapping, which is not a safe widening",
             s -> s.put("table", "lake.incompatible")));
     cases.add(
         new Case(

@@ -39,6 +39,8 @@ import java.util.TreeSet;
  * boolean}, {@code double}, {@code date}, {@code decimal(p,s)}, {@code timestamp(p)}, {@code
  * timestamptz(p)}), one source, {@code field} (a dotted path, or an array of names for names with
  * dots) or {@code metadata} (see {@link MetadataField#id()}), and {@code required} (default false).
+ * A timestamp column may have a {@code format} ({@code iso}, the default, {@code epoch-millis},
+ * {@code epoch-seconds}) and a {@code zone} for ISO values without offset ({@code Europe/Berlin}).
  * Unknown keys are errors, so a typo does not silently change a table.
  */
 public final class MappingFiles {
@@ -50,7 +52,8 @@ public final class MappingFiles {
   private static final Set<String> MAPPING_KEYS =
       new TreeSet<>(Arrays.asList("name", "table", "columns", "partitioning", "properties"));
   private static final Set<String> COLUMN_KEYS =
-      new TreeSet<>(Arrays.asList("name", "type", "field", "metadata", "required"));
+      new TreeSet<>(
+          Arrays.asList("name", "type", "field", "metadata", "required", "format", "zone"));
 
   private MappingFiles() {}
 
@@ -178,9 +181,19 @@ public final class MappingFiles {
       throw new IllegalArgumentException(where + ": required is not true or false");
     }
     try {
-      return Boolean.TRUE.equals(required)
-          ? Column.required(name, type, source)
-          : Column.optional(name, type, source);
+      Column column =
+          Boolean.TRUE.equals(required)
+              ? Column.required(name, type, source)
+              : Column.optional(name, type, source);
+      String format = string(entry, "format", where, false);
+      if (format != null) {
+        column = column.withFormat(Column.TimestampFormat.fromId(format));
+      }
+      String zone = string(entry, "zone", where, false);
+      if (zone != null) {
+        column = column.withZone(zone);
+      }
+      return column;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }

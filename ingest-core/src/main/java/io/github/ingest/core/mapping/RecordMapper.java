@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ public final class RecordMapper {
 
   private final Column[] columns;
   private final String[] fieldNames;
+  private final ZoneId[] zones;
   private final Object[] template;
   private final int[] requiredFields;
   private final int[] recordMetadata;
@@ -55,6 +57,7 @@ public final class RecordMapper {
     List<Column> list = mapping.columns();
     this.columns = list.toArray(new Column[0]);
     this.fieldNames = new String[columns.length];
+    this.zones = new ZoneId[columns.length];
     this.template = new Object[columns.length];
     List<Integer> required = new ArrayList<>();
     List<Integer> perRecord = new ArrayList<>();
@@ -62,6 +65,7 @@ public final class RecordMapper {
       ColumnSource source = columns[i].source();
       if (source.isField()) {
         fieldNames[i] = String.join(".", source.path());
+        zones[i] = columns[i].zone() == null ? null : ZoneId.of(columns[i].zone());
         root.add(source.path(), 0, i);
         if (columns[i].required()) {
           required.add(i);
@@ -309,17 +313,47 @@ public final class RecordMapper {
 
   private long micros(JsonParser parser, JsonToken token, int column, ColumnType type)
       throws IOException {
-    if (token != JsonToken.VALUE_STRING) {
-      throw invalid(column, render(parser, token), null);
-    }
+    Column.TimestampFormat format = columns[column].format();
     long epochMicros;
-    try {
-      epochMicros = Timestamps.parseEpochMicros(parser.getText());
-    } catch (IllegalArgumentException e) {
-      throw invalid(column, render(parser, token), e.getMessage());
+    if (format != Column.TimestampFormat.ISO) {
+      long count = epochCount(parser, token, column);
+      long perUnit = format == Column.TimestampFormat.EPOCH_MILLIS ? 1_000L : 1_000_000L;
+      try {
+        epochMicros = Math.multiplyExact(count, perUnit);
+      } catch (ArithmeticException e) {
+        throw invalid(column, render(parser, token), "out of range");
+      }
+    } else {
+      if (token != JsonToken.VALUE_STRING) {
+        throw invalid(column, render(parser, token), null);
+      }
+      try {
+        epochMicros = Timestamps.parseEpochMicros(parser.getText(), zones[column]);
+      } catch (IllegalArgumentException | DateTimeException e) {
+        throw invalid(column, render(parser, token), e.getMessage());
+      }
     }
     long unit = UNITS[type.precision()];
     return Math.floorDiv(epochMicros, unit) * unit;
+  }
+
+  /** An integral count of epoch units: a JSON integer or an integral string. */
+  private long epochCount(JsonParser parser, JsonToken token, int column) throws IOException {
+    try {
+      if (token == JsonToken.VALUE_NUMBER_INT) {
+        return parser.getLongValue();
+      }
+      if (token == JsonToken.VALUE_STRING) {
+        String text = parser.getText();
+        if (!text.isEmpty() && text.matches("-?\\d{1,19}")) {
+          return Long.parseLong(text);
+        }
+      }
+    } catch (com.fasterxml.jackson.core.exc.InputCoercionException | NumberFormatException e) {
+      throw invalid(column, render(parser, token), "out of range");
+    }
+    throw invalid(
+        column, render(parser, token), "expected an integral " + columns[column].format().id());
   }
 
   private RecordRejectedException invalid(int column, String value, String detail) {

@@ -2,6 +2,10 @@ package io.github.ingest.core.mapping;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 
 /**
  * Parses ISO-8601 timestamps with a mandatory offset, {@code yyyy-MM-ddTHH:mm:ss[.f](Z|±hh:mm)}
@@ -20,6 +24,15 @@ final class Timestamps {
    * @throws IllegalArgumentException naming what is wrong with {@code text}
    */
   static long parseEpochMicros(String text) {
+    return parseEpochMicros(text, null);
+  }
+
+  /**
+   * Like {@link #parseEpochMicros(String)}, but a text without offset is a local date and time in
+   * {@code zone}, if not null: a time in a daylight-saving gap moves forward by the gap, a time in
+   * an overlap takes the earlier offset.
+   */
+  static long parseEpochMicros(String text, ZoneId zone) {
     int length = text.length();
     if (length < 19) {
       throw new IllegalArgumentException("not an ISO-8601 timestamp with offset");
@@ -58,7 +71,8 @@ final class Timestamps {
       }
     }
 
-    int offsetSeconds = parseOffset(text, pos);
+    boolean local = zone != null && pos == length;
+    int offsetSeconds = local ? 0 : parseOffset(text, pos);
     if (hour > 23 || minute > 59 || second > 59) {
       throw new IllegalArgumentException("invalid time of day");
     }
@@ -67,6 +81,16 @@ final class Timestamps {
       epochDay = LocalDate.of(year, month, day).toEpochDay();
     } catch (DateTimeException e) {
       throw new IllegalArgumentException("invalid date");
+    }
+    if (local) {
+      long epochSecond =
+          ZonedDateTime.ofLocal(
+                  LocalDateTime.of(
+                      LocalDate.ofEpochDay(epochDay), LocalTime.of(hour, minute, second)),
+                  zone,
+                  null)
+              .toEpochSecond();
+      return epochSecond * 1_000_000L + micros;
     }
     long epochSecond = epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
     return epochSecond * 1_000_000L + micros;

@@ -9,6 +9,7 @@ import io.github.ingest.core.balance.BalanceChanges;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,40 @@ class MappingFilesTest {
   }
 
   @Test
+  void readsTimestampsInOtherFormatsAndZones() {
+    Mapping mapping =
+        read(
+            "{\"name\":\"m\",\"columns\":["
+                + "{\"name\":\"ms\",\"type\":\"timestamp(3)\",\"field\":\"ms\",\"format\":\"epoch-millis\"},"
+                + "{\"name\":\"s\",\"type\":\"timestamp(3)\",\"field\":\"s\",\"format\":\"epoch-seconds\"},"
+                + "{\"name\":\"local\",\"type\":\"timestamp(3)\",\"field\":\"local\",\"zone\":\"Europe/Berlin\"}]}");
+    assertThat(mapping.column("ms").format()).isEqualTo(Column.TimestampFormat.EPOCH_MILLIS);
+    MappingCheck check = MappingCheck.of(mapping);
+    Map<String, Object> row =
+        check.row(
+            "{\"ms\":1675119599123,\"s\":\"1675119599\",\"local\":\"2023-01-30T23:59:59.5\"}");
+    assertThat(row)
+        .containsEntry("ms", LocalDateTime.parse("2023-01-30T22:59:59.123"))
+        .containsEntry("s", LocalDateTime.parse("2023-01-30T22:59:59"))
+        .containsEntry("local", LocalDateTime.parse("2023-01-30T22:59:59.5"));
+    // a time in the spring-forward gap moves forward; one in the autumn overlap takes the earlier
+    // offset; an explicit offset wins over the zone
+    assertThat(check.row("{\"local\":\"2026-03-29T02:30:00\"}").get("local"))
+        .isEqualTo(LocalDateTime.parse("2026-03-29T01:30:00"));
+    assertThat(check.row("{\"local\":\"2026-10-25T02:30:00\"}").get("local"))
+        .isEqualTo(LocalDateTime.parse("2026-10-25T00:30:00"));
+    assertThat(check.row("{\"local\":\"2026-10-25T02:30:00Z\"}").get("local"))
+        .isEqualTo(LocalDateTime.parse("2026-10-25T02:30:00"));
+    assertThat(check.rejection("{\"ms\":1.5}").getMessage())
+        .isEqualTo(
+            "Cannot convert field ms to timestamp(3) for column ms: 1.5 (expected an integral epoch-millis)");
+    assertThat(check.rejection("{\"s\":\"99999999999999999999\"}").getMessage())
+        .contains("(expected an integral epoch-seconds)");
+    assertThat(check.rejection("{\"ms\":9223372036854775807}").getMessage())
+        .contains("(out of range)");
+  }
+
+  @Test
   void namesTheColumnAndTheProblem() {
     assertInvalid(
         "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"strng\",\"field\":\"a\"}]}",
@@ -136,6 +171,15 @@ class MappingFilesTest {
         "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"int\",\"metadata\":\"log-file-name\"}]}",
         "Invalid mapping file test.json: Invalid mapping m: column a of type int cannot hold metadata log-file-name");
     assertInvalid("{\"name\":\"m\",", "Invalid mapping file test.json: Unexpected end-of-input");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\",\"zone\":\"UTC\"}]}",
+        "Invalid mapping file test.json: column a: Invalid column a: only a timestamp column read from a field can have a time zone");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"timestamp\",\"field\":\"a\",\"zone\":\"Mars/Olympus\"}]}",
+        "Invalid mapping file test.json: column a: Invalid time zone for column a: Mars/Olympus");
+    assertInvalid(
+        "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"timestamp\",\"field\":\"a\",\"format\":\"unix\"}]}",
+        "Invalid mapping file test.json: column a: Invalid timestamp format: unix (expected iso, epoch-millis or epoch-seconds)");
   }
 
   private static void assertInvalid(String json, String message) {

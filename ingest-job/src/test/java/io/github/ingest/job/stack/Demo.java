@@ -80,9 +80,15 @@ public final class Demo {
               .map(column -> String.valueOf(row.getField(column)))
               .collect(Collectors.joining(" | ", "  ", "")));
     }
-    System.out.printf("%nData files in bucket %s:%n", BUCKET);
-    stack.s3().keys(BUCKET).stream()
-        .filter(key -> key.endsWith(".parquet"))
+    List<String> dataFiles =
+        stack.s3().keys(BUCKET).stream()
+            .filter(key -> key.endsWith(".parquet"))
+            .collect(Collectors.toList());
+    System.out.printf(
+        "%n%d data files in bucket %s, one per day of bln_chg_timestamp and writer; the first %d:%n",
+        dataFiles.size(), BUCKET, Math.min(ROWS_SHOWN, dataFiles.size()));
+    dataFiles.stream()
+        .limit(ROWS_SHOWN)
         .forEach(key -> System.out.println("  s3://" + BUCKET + "/" + key));
     return rows.size() == MESSAGES ? 0 : 1;
   }
