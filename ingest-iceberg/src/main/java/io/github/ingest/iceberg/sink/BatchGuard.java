@@ -5,10 +5,7 @@ import io.github.ingest.iceberg.batch.BatchHistory;
 import java.util.Optional;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
-import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.LocationProvider;
 
 /**
  * Table operations whose commits succeed only on top of the batch a run planned from: the newest
@@ -19,14 +16,13 @@ import org.apache.iceberg.io.LocationProvider;
  * committed meanwhile. This check runs on the very metadata each attempt builds on; the catalog's
  * atomic swap from that metadata makes it a compare-and-swap.
  */
-public final class BatchGuard implements TableOperations {
+public final class BatchGuard extends ForwardingTableOperations {
 
-  private final TableOperations delegate;
   private final BatchState planned;
   private final boolean strict;
 
   private BatchGuard(TableOperations delegate, BatchState planned, boolean strict) {
-    this.delegate = delegate;
+    super(delegate);
     this.planned = planned;
     this.strict = strict;
   }
@@ -54,41 +50,6 @@ public final class BatchGuard implements TableOperations {
           found == 0 ? "none" : "batch " + found,
           expected == 0 ? "none" : "batch " + expected);
     }
-    delegate.commit(base, metadata);
-  }
-
-  @Override
-  public TableMetadata current() {
-    return delegate.current();
-  }
-
-  @Override
-  public TableMetadata refresh() {
-    return delegate.refresh();
-  }
-
-  @Override
-  public FileIO io() {
-    return delegate.io();
-  }
-
-  @Override
-  public EncryptionManager encryption() {
-    return delegate.encryption();
-  }
-
-  @Override
-  public String metadataFileLocation(String fileName) {
-    return delegate.metadataFileLocation(fileName);
-  }
-
-  @Override
-  public LocationProvider locationProvider() {
-    return delegate.locationProvider();
-  }
-
-  @Override
-  public long newSnapshotId() {
-    return delegate.newSnapshotId();
+    super.commit(base, metadata);
   }
 }
