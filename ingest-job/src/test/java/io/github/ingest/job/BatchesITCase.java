@@ -129,7 +129,7 @@ class BatchesITCase {
 
     JobRunner.Running first = JobRunner.start(source.workDir, source.settings, jvm);
     JobRunner.Running second = JobRunner.start(source.workDir, source.settings, jvm);
-    awaitArrivals(barrier, 2);
+    awaitArrivals(barrier, List.of(first, second));
     Files.createFile(barrier.resolve("go"));
     List<JobRunner.Result> results = List.of(first.await(), second.await());
 
@@ -298,18 +298,25 @@ class BatchesITCase {
     }
   }
 
-  private static void awaitArrivals(Path barrier, int runs) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+  private static void awaitArrivals(Path barrier, List<JobRunner.Running> runs) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (System.nanoTime() < deadline) {
+      for (JobRunner.Running run : runs) {
+        if (!run.isAlive()) {
+          throw new AssertionError("A run ended before the commit:\n" + run.await());
+        }
+      }
       if (Files.isDirectory(barrier)) {
         try (Stream<Path> arrived = Files.list(barrier)) {
-          if (arrived.count() >= runs) {
+          if (arrived.count() >= runs.size()) {
             return;
           }
         }
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("The runs did not reach the commit within 3 minutes");
+    StringBuilder outputs = new StringBuilder("The runs did not reach the commit within 4 minutes");
+    runs.forEach(run -> outputs.append('\n').append(run.outputSoFar()));
+    throw new AssertionError(outputs);
   }
 }

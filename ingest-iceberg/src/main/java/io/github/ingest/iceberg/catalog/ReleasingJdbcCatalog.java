@@ -2,13 +2,27 @@ package io.github.ingest.iceberg.catalog;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Iceberg's JDBC catalog, with the connections its start-up used closed before any other use.
+ * Iceberg's JDBC catalog, with a start-up that tolerates other processes starting at the same time
+ * and that releases the connections it used.
+ *
+ * <p>Iceberg 1.3.0's {@code JdbcCatalog.initialize} creates its own tables when a {@code getTables}
+ * call does not find them, without {@code IF NOT EXISTS} and with that call's {@code ResultSet}
+ * still open. Two processes starting on a new SQLite file at once can so fail with {@code
+ * SQLITE_BUSY} (each holds a read lock the other's {@code CREATE TABLE} waits for) or with "table
+ * already exists". Either way the other process has created the tables, so the start-up is tried
+ * again a few times, after a short random pause; a failure to connect is not.
  *
  * <p>When its tables already exist, Iceberg 1.3.0's {@code JdbcCatalog.initialize} leaves the
  * {@code ResultSet} of a {@code getTables} call open. On SQLite that open statement holds a shared
@@ -16,6 +30,9 @@ import org.apache.iceberg.jdbc.JdbcClientPool;
  * another, fails with {@code SQLITE_BUSY}. Closing the start-up connections releases it.
  */
 public class ReleasingJdbcCatalog extends JdbcCatalog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleasingJdbcCatalog.class);
+  private static final int START_ATTEMPTS = 5;
 
   private final PoolHolder holder;
 
@@ -34,8 +51,35 @@ public class ReleasingJdbcCatalog extends JdbcCatalog {
 
   @Override
   public void initialize(String name, Map<String, String> properties) {
-    super.initialize(name, properties);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        super.initialize(name, properties);
+        break;
+      } catch (UncheckedSQLException e) {
+        if (attempt == START_ATTEMPTS
+            || e.getCause() instanceof SQLTransientConnectionException
+            || e.getCause() instanceof SQLNonTransientConnectionException) {
+          throw e;
+        }
+        holder.pool.close();
+        long pauseMillis = ThreadLocalRandom.current().nextLong(100, 300) << attempt;
+        LOG.info(
+            "Catalog start-up failed ({}), trying again in {} ms",
+            e.getCause() == null ? e.getMessage() : e.getCause().getMessage(),
+            pauseMillis);
+        pause(pauseMillis);
+      }
+    }
     holder.pool.renew();
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while starting the catalog", e);
+    }
   }
 
   private static final class PoolHolder {

@@ -49,7 +49,9 @@ public final class JobRunner {
       Path workDir, Map<String, String> settings, List<String> jvmOptions, String... extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaExecutable());
-    command.add("-Xmx1g");
+    if (jvmOptions.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
+      command.add("-Xmx1g");
+    }
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jobJar().toString());
@@ -80,6 +82,26 @@ public final class JobRunner {
       this.process = process;
       this.stdout = stdout;
       this.stderr = stderr;
+    }
+
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    /** What the run has printed so far, for a failure message. */
+    public String outputSoFar() {
+      try {
+        return "--- stdout\n"
+            + Files.readString(stdout, StandardCharsets.UTF_8)
+            + "--- stderr\n"
+            + Files.readString(stderr, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     /** Waits for the run to end; kills it if it takes longer than a run ever should. */
