@@ -232,6 +232,12 @@ public final class RecordMapper {
   private BigDecimal decimal(JsonParser parser, JsonToken token, int column, ColumnType type)
       throws IOException {
     BigDecimal value = number(parser, token, column);
+    int maxIntegerDigits = type.precision() - type.scale();
+    int scale = value.scale();
+    if (scale >= 0 && scale <= type.scale() && value.precision() - scale <= maxIntegerDigits) {
+      // the common case, and no trailing zeros to strip: precision and scale count them alike
+      return scale == type.scale() ? value : value.setScale(type.scale());
+    }
     BigDecimal stripped = value.stripTrailingZeros();
     int fractionDigits = Math.max(stripped.scale(), 0);
     if (fractionDigits > type.scale()) {
@@ -239,7 +245,6 @@ public final class RecordMapper {
           column, render(parser, token), "more than " + type.scale() + " fraction digits");
     }
     int integerDigits = stripped.signum() == 0 ? 0 : stripped.precision() - stripped.scale();
-    int maxIntegerDigits = type.precision() - type.scale();
     if (integerDigits > maxIntegerDigits) {
       throw invalid(
           column, render(parser, token), "more than " + maxIntegerDigits + " integer digits");

@@ -5,6 +5,7 @@ import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,14 +16,18 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 
-/** Turns the rows of a {@link io.github.ingest.core.mapping.RecordMapper} into Flink rows. */
-final class RowConverter implements Serializable {
+/**
+ * Turns the rows of a {@link io.github.ingest.core.mapping.RecordMapper} into Flink's internal rows
+ * ({@code RowData}), as the Iceberg writers take them.
+ */
+public final class RowConverter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   private final ColumnType[] types;
 
-  RowConverter(Mapping mapping) {
+  /** A converter for the rows of {@code mapping}. */
+  public RowConverter(Mapping mapping) {
     List<Column> columns = mapping.columns();
     this.types = new ColumnType[columns.size()];
     for (int i = 0; i < types.length; i++) {
@@ -30,7 +35,8 @@ final class RowConverter implements Serializable {
     }
   }
 
-  RowData toRowData(Object[] values) {
+  /** The row of {@code values}, one per column of the mapping, as the mapper returns them. */
+  public RowData toRowData(Object[] values) {
     GenericRowData row = new GenericRowData(types.length);
     for (int i = 0; i < types.length; i++) {
       Object value = values[i];
@@ -42,7 +48,9 @@ final class RowConverter implements Serializable {
   private static Object internal(Object value, ColumnType type) {
     switch (type.kind()) {
       case STRING:
-        return StringData.fromString((String) value);
+        // the JDK's encoder, not Flink's lazy one with its thread-local buffer: the writer needs
+        // bytes
+        return StringData.fromBytes(((String) value).getBytes(StandardCharsets.UTF_8));
       case DECIMAL:
         return DecimalData.fromBigDecimal((BigDecimal) value, type.precision(), type.scale());
       case DATE:

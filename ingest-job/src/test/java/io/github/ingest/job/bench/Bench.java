@@ -1,0 +1,428 @@
+package io.github.ingest.job.bench;
+
+import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
+import io.github.ingest.job.stack.JobRunner;
+import io.github.ingest.job.stack.LocalStack;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The benchmark harness: starts the local stack, produces a frozen range of realistic
+ * balance-change messages, and measures on that same range, in alternating rounds, the job end to
+ * end ({@code java -jar}, embedded MiniCluster), the naive Flink SQL pipeline ({@code
+ * NaivePipeline}, in the {@code bench} profile's sources) at Iceberg's defaults and with zstd, and
+ * the floor (a plain KafkaConsumer draining the range); then the fixed cost of a one-record batch
+ * and of a run with nothing new. Prints a table and writes it to {@code target/bench-results.md}.
+ *
+ * <p>Settings (system properties): {@code bench.messages} (default 2,000,000), {@code
+ * bench.partitions} (4), {@code bench.rounds} (2), {@code bench.naive} (true), {@code
+ * bench.jvm-options} (for the naive pipeline's JVM: Flink's JDK 17 options), {@code
+ * bench.job-jvm-options} (more options for the job's JVM, such as a flight recording), {@code
+ * bench.heap} (the -Xmx of both, 1g).
+ */
+public final class Bench {
+
+  private static final Pattern TOOK = Pattern.compile("took: +([0-9.]+) s");
+  private static final Pattern FILES = Pattern.compile("files: +(\\d+) data files, (\\d+) bytes");
+
+  private static final String OURS = "ours: java -jar ingest-job.jar";
+  private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";
+  private static final String NAIVE_ZSTD = "naive Flink SQL, zstd";
+  private static final String FLOOR = "floor: a KafkaConsumer draining";
+
+  /** The heap of the job's and the naive pipeline's JVMs, as the README recommends. */
+  private static final String HEAP = "-Xmx" + System.getProperty("bench.heap", "1g");
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    long messages = Long.getLong("bench.messages", 2_000_000L);
+    int partitions = Integer.getInteger("bench.partitions", 4);
+    int rounds = Integer.getInteger("bench.rounds", 2);
+    List<String> lines = new ArrayList<>();
+    int exitCode;
+    try (LocalStack stack = LocalStack.start()) {
+      exitCode = run(stack, messages, partitions, rounds, lines);
+    }
+    Path results = Paths.get("target", "bench-results.md");
+    Files.write(results, lines, StandardCharsets.UTF_8);
+    System.out.println("\nWritten to " + results.toAbsolutePath());
+    System.exit(exitCode);
+  }
+
+  private static int run(
+      LocalStack stack, long messages, int partitions, int rounds, List<String> out)
+      throws Exception {
+    stack.kafka().createTopic("bench", partitions);
+    stack.s3().createBucket("bench");
+    long started = System.nanoTime();
+    long bytes = produce(stack, "bench", messages, partitions);
+    double produceSeconds = seconds(started);
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "Range: %,d messages, %.1f MB of values, %d partitions (produced in %.1f s)%n"
+                + "Machine: %d cores, JDK %s, %s%n",
+            messages,
+            bytes / 1e6,
+            partitions,
+            produceSeconds,
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            System.getProperty("os.name")));
+    print(out, "| round | run | seconds | records/s | MB/s | peak RSS | data files | avg file |");
+    print(out, "|---|---|---|---|---|---|---|---|");
+    List<String> contenders = new ArrayList<>(List.of(OURS, FLOOR));
+    if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
+      contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
+    }
+    Map<String, Double> best = new LinkedHashMap<>();
+    double bestBatch = Double.MAX_VALUE;
+    for (int round = 1; round <= rounds; round++) {
+      List<String> order = new ArrayList<>(contenders);
+      Collections.rotate(order, -(round - 1));
+      for (String contender : order) {
+        Measured run;
+        if (contender.equals(FLOOR)) {
+          run = new Measured();
+          run.wallSeconds = drain(stack, "bench", messages);
+        } else if (contender.equals(OURS)) {
+          run = runJob(stack, "bench", "bench-" + round, Collections.emptyMap());
+          bestBatch = Math.min(bestBatch, run.seconds);
+        } else {
+          run =
+              runNaive(
+                  stack,
+                  "naive_" + round + "_" + (contender.equals(NAIVE_ZSTD) ? 1 : 0),
+                  contender.equals(NAIVE_ZSTD) ? "zstd" : "default");
+        }
+        if (run.exitCode != 0) {
+          print(out, contender + " failed: " + run.output);
+          return 1;
+        }
+        best.merge(contender, run.wallSeconds, Math::min);
+        print(
+            out,
+            String.format(
+                Locale.ROOT,
+                "| %d | %s | %.1f | %,.0f | %.1f | %s | %s | %s |",
+                round,
+                contender,
+                run.wallSeconds,
+                messages / run.wallSeconds,
+                bytes / 1e6 / run.wallSeconds,
+                mib(run.peakRssKb),
+                run.files == 0 ? "-" : Integer.toString(run.files),
+                run.files == 0 ? "-" : mib(run.fileBytes / 1024 / run.files)));
+      }
+    }
+    print(out, "");
+    print(out, "| best of " + rounds + " | records/s | ours / this |");
+    print(out, "|---|---|---|");
+    double ours = best.get(OURS);
+    best.forEach(
+        (contender, seconds) ->
+            print(
+                out,
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %,.0f | %.2f |",
+                    contender,
+                    messages / seconds,
+                    seconds / ours)));
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| ours, the batch alone (plan to commit, no JVM start) | %,.0f | |%n",
+            messages / bestBatch));
+
+    stack.kafka().createTopic("bench_one", 1);
+    produce(stack, "bench_one", 1, 1);
+    Measured one = runJob(stack, "bench_one", "one", Collections.emptyMap());
+    Measured nothing = rerun(one);
+    print(out, "| fixed cost | seconds, process start to exit | exit code |");
+    print(out, "|---|---|---|");
+    print(
+        out,
+        String.format(
+            Locale.ROOT, "| a 1-record batch | %.1f | %d |", one.wallSeconds, one.exitCode));
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| a run with nothing new | %.1f | %d |",
+            nothing.wallSeconds,
+            nothing.exitCode));
+    return 0;
+  }
+
+  /** Produces {@code count} realistic messages round robin; returns the bytes of their values. */
+  private static long produce(LocalStack stack, String topic, long count, int partitions) {
+    Properties properties = new Properties();
+    properties.setProperty(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
+    properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
+    properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
+    Random random = new Random(20261124);
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < count; i++) {
+        byte[] value = message(random, i);
+        bytes += value.length;
+        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, value));
+      }
+      producer.flush();
+    }
+    return bytes;
+  }
+
+  /** A balance change of one day: 17-digit scales, offsets, UUID-like ids, some nulls. */
+  static byte[] message(Random random, long index) {
+    String[] offsets = {"Z", "+01:00", "-05:00", "+05:30"};
+    String[] currencies = {"EUR", "USD", "GBP", "SEK"};
+    StringBuilder json = new StringBuilder(320);
+    json.append("{\"playerId\":\"").append(10_000_000 + random.nextInt(1_000_000)).append('"');
+    json.append(",\"currency\":\"").append(currencies[(int) (index % 4)]).append('"');
+    json.append(",\"portalId\":\"").append(1000 + random.nextInt(2000)).append('"');
+    json.append(",\"realBalance\":").append(amount(random, 17));
+    json.append(",\"bonusBalance\":").append(index % 5 == 0 ? "null" : amount(random, 2));
+    int seconds = random.nextInt(86_400);
+    json.append(
+        String.format(
+            Locale.ROOT,
+            ",\"timestamp\":\"2026-11-23T%02d:%02d:%02d.%03d%s\"",
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60,
+            random.nextInt(1000),
+            offsets[(int) (index % 4)]));
+    json.append(
+        String.format(
+            Locale.ROOT,
+            ",\"id\":\"%08x-%04x-%04x-%04x-%012x\"",
+            random.nextInt(),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextLong() & 0xffffffffffffL));
+    json.append(",\"realBalanceEUR\":\"").append(amount(random, 17)).append('"');
+    json.append(",\"bonusBalanceEUR\":").append(amount(random, 9)).append('}');
+    return json.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String amount(Random random, int scale) {
+    StringBuilder text = new StringBuilder();
+    if (random.nextBoolean()) {
+      text.append('-');
+    }
+    text.append(random.nextInt(1_000_000_000)).append('.');
+    for (int i = 0; i < scale; i++) {
+      text.append((char) ('0' + random.nextInt(10)));
+    }
+    return text.toString();
+  }
+
+  /** Seconds a plain consumer takes to read {@code count} records of {@code topic}. */
+  private static double drain(LocalStack stack, String topic, long count) {
+    Properties properties = new Properties();
+    properties.setProperty(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    long started = System.nanoTime();
+    long read = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (read < count) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          read += record.value() == null ? 1 : 1;
+        }
+      }
+    }
+    return seconds(started);
+  }
+
+  private static Measured runJob(
+      LocalStack stack, String topic, String name, Map<String, String> extra)
+      throws IOException, InterruptedException {
+    Path workDir = stack.newDirectory("bench-" + name + "-");
+    Map<String, String> settings = stack.jobSettings(topic, "lake." + topic, "bench", workDir);
+    settings.put("catalog.warehouse", "s3://bench/" + name);
+    settings.put("kafka.group-id", name);
+    settings.putAll(extra);
+    return measure(workDir, settings);
+  }
+
+  private static Measured rerun(Measured previous) throws IOException, InterruptedException {
+    return measure(previous.workDir, previous.settings);
+  }
+
+  private static Measured measure(Path workDir, Map<String, String> settings)
+      throws InterruptedException {
+    long started = System.nanoTime();
+    List<String> jvm = new ArrayList<>(List.of(HEAP));
+    for (String option : System.getProperty("bench.job-jvm-options", "").split("\\s+")) {
+      if (!option.isEmpty()) {
+        jvm.add(option);
+      }
+    }
+    JobRunner.Running running = JobRunner.start(workDir, settings, jvm);
+    long peakKb = peakRssWhileAlive(running.pid(), running::isAlive);
+    JobRunner.Result result = running.await();
+    Measured measured =
+        measured(started, peakKb, result.exitCode, result.stdout, result.toString());
+    measured.workDir = workDir;
+    measured.settings = settings;
+    return measured;
+  }
+
+  /** Runs {@link NaivePipeline} in a JVM of its own, on the job's settings for {@code table}. */
+  private static Measured runNaive(LocalStack stack, String name, String codec)
+      throws IOException, InterruptedException {
+    Path workDir = stack.newDirectory("bench-" + name + "-");
+    Map<String, String> settings = stack.jobSettings("bench", "lake." + name, "bench", workDir);
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    for (String option : System.getProperty("bench.jvm-options", "").split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add("io.github.ingest.job.bench.NaivePipeline");
+    command.add("bootstrap=" + settings.get("kafka.bootstrap-servers"));
+    command.add("topic=bench");
+    command.add("table=lake." + name);
+    command.add("codec=" + codec);
+    command.add("catalog.catalog-impl=" + ReleasingJdbcCatalog.class.getName());
+    command.add("catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO");
+    command.add("catalog.client.region=us-east-1");
+    command.add("catalog.http-client.type=urlconnection");
+    command.add(
+        "catalog.s3.client-factory-impl=org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory");
+    command.add("catalog.warehouse=s3://bench/" + name);
+    settings.forEach(
+        (key, value) -> {
+          if (key.startsWith("catalog.") && !key.equals("catalog.warehouse")) {
+            command.add(key + "=" + value);
+          }
+        });
+    Path stdout = workDir.resolve("naive.out");
+    Path stderr = workDir.resolve("naive.err");
+    long started = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    long peakKb = peakRssWhileAlive(process.pid(), process::isAlive);
+    int exitCode = process.waitFor();
+    String out = Files.readString(stdout, StandardCharsets.UTF_8);
+    String err = Files.readString(stderr, StandardCharsets.UTF_8);
+    return measured(started, peakKb, exitCode, out, out + err);
+  }
+
+  private static long peakRssWhileAlive(long pid, BooleanSupplier alive)
+      throws InterruptedException {
+    long peakKb = 0;
+    while (alive.getAsBoolean()) {
+      peakKb = Math.max(peakKb, peakRssKb(pid));
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return peakKb;
+  }
+
+  private static Measured measured(
+      long startedNanos, long peakKb, int exitCode, String stdout, String output) {
+    Measured measured = new Measured();
+    measured.exitCode = exitCode;
+    measured.wallSeconds = seconds(startedNanos);
+    measured.peakRssKb = peakKb;
+    measured.output = output;
+    Matcher took = TOOK.matcher(stdout);
+    measured.seconds = took.find() ? Double.parseDouble(took.group(1)) : measured.wallSeconds;
+    Matcher files = FILES.matcher(stdout);
+    if (files.find()) {
+      measured.files = Integer.parseInt(files.group(1));
+      measured.fileBytes = Long.parseLong(files.group(2));
+    }
+    return measured;
+  }
+
+  /** The process's peak resident set so far (VmHWM), in KiB; 0 if unknown. */
+  private static long peakRssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or not Linux
+    }
+    return 0;
+  }
+
+  private static String mib(long kib) {
+    return kib == 0 ? "-" : String.format(Locale.ROOT, "%.0f MiB", kib / 1024.0);
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  private static void print(List<String> out, String line) {
+    System.out.println(line);
+    out.add(line);
+  }
+
+  private static final class Measured {
+    Path workDir;
+    Map<String, String> settings;
+    int exitCode;
+    double wallSeconds;
+    double seconds;
+    long peakRssKb;
+    int files;
+    long fileBytes;
+    String output;
+  }
+}
