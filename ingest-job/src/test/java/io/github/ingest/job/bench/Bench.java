@@ -341,20 +341,11 @@ public final class Bench {
             command.add(key + "=" + value);
           }
         });
-    Path stdout = workDir.resolve("naive.out");
-    Path stderr = workDir.resolve("naive.err");
     long started = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .start();
-    long peakKb = peakRssWhileAlive(process.pid(), process::isAlive);
-    int exitCode = process.waitFor();
-    String out = Files.readString(stdout, StandardCharsets.UTF_8);
-    String err = Files.readString(stderr, StandardCharsets.UTF_8);
-    return measured(started, peakKb, exitCode, out, out + err);
+    JobRunner.Running running = JobRunner.start(workDir, command);
+    long peakKb = peakRssWhileAlive(running.pid(), running::isAlive);
+    JobRunner.Result result = running.await();
+    return measured(started, peakKb, result.exitCode, result.stdout, result.toString());
   }
 
   private static long peakRssWhileAlive(long pid, BooleanSupplier alive)

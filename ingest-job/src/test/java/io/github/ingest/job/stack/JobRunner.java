@@ -57,6 +57,14 @@ public final class JobRunner {
     command.add(jobJar().toString());
     command.addAll(List.of(extraArgs));
     settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+    return start(workDir, command);
+  }
+
+  /**
+   * Starts {@code command} in {@code workDir}, its output to files named after it there, so runs
+   * may share a directory.
+   */
+  public static Running start(Path workDir, List<String> command) {
     try {
       Path stdout = Files.createTempFile(workDir, "job-", ".out");
       Path stderr = Files.createTempFile(workDir, "job-", ".err");
@@ -95,10 +103,9 @@ public final class JobRunner {
     /** What the run has printed so far, for a failure message. */
     public String outputSoFar() {
       try {
-        return "--- stdout\n"
-            + Files.readString(stdout, StandardCharsets.UTF_8)
-            + "--- stderr\n"
-            + Files.readString(stderr, StandardCharsets.UTF_8);
+        return output(
+            Files.readString(stdout, StandardCharsets.UTF_8),
+            Files.readString(stderr, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -143,7 +150,11 @@ public final class JobRunner {
 
     @Override
     public String toString() {
-      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+      return "exit " + exitCode + "\n" + output(stdout, stderr);
     }
+  }
+
+  private static String output(String stdout, String stderr) {
+    return "--- stdout\n" + stdout + "--- stderr\n" + stderr;
   }
 }
