@@ -21,24 +21,37 @@ import io.github.ingest.kafka.source.OffsetRange;
 import io.github.ingest.kafka.source.SourceKey;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.ShutdownHookUtil;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.types.Types;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +76,14 @@ final class BatchRun {
     return new BatchRun(conf, conf.mapping(), Clock.systemUTC(), out);
   }
 
-  void run() throws Exception {
+  /** What a run did. */
+  enum Outcome {
+    COMMITTED,
+    NOTHING_NEW,
+    PLANNED
+  }
+
+  Outcome run() throws Exception {
     long started = System.nanoTime();
     String source = SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId());
     CatalogLoader catalogLoader =
@@ -108,7 +128,7 @@ final class BatchRun {
       LOG.info("Planned batch {} of {}: {}; to read: {}", number, source, plan, toRead);
       if (conf.planOnly()) {
         printPlan(source, number, last, plan, toRead);
-        return;
+        return Outcome.PLANNED;
       }
       if (toRead.isEmpty()) {
         out.printf(
@@ -116,7 +136,7 @@ final class BatchRun {
             conf.topic(), last.map(state -> "batch " + state.number()).orElse("the start"));
         // a run that died after its table commit left the group behind: catch it up
         last.ifPresent(state -> commitGroupOffsets(planner, state));
-        return;
+        return Outcome.NOTHING_NEW;
       }
 
       BatchMetadata batch =
@@ -140,6 +160,7 @@ final class BatchRun {
       report(committed, plan, table.get().currentSnapshot(), System.nanoTime() - started);
       out.printf("  flink:   job %s, runtime mode %s%n", result.jobId, result.mode);
       commitGroupOffsets(planner, committed);
+      return Outcome.COMMITTED;
     }
   }
 
@@ -157,11 +178,6 @@ final class BatchRun {
         : Optional.empty();
   }
 
-  /**
-   * Runs a step before any work: a bad setting, an unknown topic or an incompatible table is a
-   * {@link StartException} with exit code 2, any other failure one with exit code 3 saying which
-   * service could not be reached.
-   */
   /** The exception's message, and its root cause's if that says more. */
   private static String describe(Throwable error) {
     String outer = error.getMessage() == null ? error.toString() : error.getMessage();
@@ -169,6 +185,11 @@ final class BatchRun {
     return outer.contains(root) ? outer : outer + " (" + root + ")";
   }
 
+  /**
+   * Runs a step before any work: a bad setting, an unknown topic or an incompatible table is a
+   * {@link StartException} with exit code 2, any other failure one with exit code 3 saying which
+   * service could not be reached.
+   */
   private static <T> T setUp(String service, Callable<T> step) throws Exception {
     try {
       return step.call();
@@ -177,9 +198,32 @@ final class BatchRun {
     } catch (IllegalArgumentException | IncompatibleTableException e) {
       throw new StartException(IngestJob.EXIT_BAD_CONFIG, e.getMessage(), e);
     } catch (RuntimeException e) {
+      Throwable refused = cause(e, AuthenticationException.class, AuthorizationException.class);
+      if (refused != null) {
+        throw new StartException(
+            IngestJob.EXIT_BAD_CONFIG,
+            service
+                + " refused the job: "
+                + refused.getMessage()
+                + " (see kafka.properties.security.protocol, sasl.mechanism and"
+                + " sasl.jaas.config)",
+            e);
+      }
       throw new StartException(
           IngestJob.EXIT_UNREACHABLE, "Cannot reach " + service + ": " + describe(e), e);
     }
+  }
+
+  @SafeVarargs
+  private static Throwable cause(Throwable error, Class<? extends Throwable>... types) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(t)) {
+          return t;
+        }
+      }
+    }
+    return null;
   }
 
   /** Runs the Flink job; if it failed after all in committing this very batch, that is success. */
@@ -192,12 +236,12 @@ final class BatchRun {
       BatchState planned,
       OffsetPlan toRead)
       throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = environment();
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
     // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
-    int parallelism = parallelism(toRead);
+    int parallelism = parallelism(toRead, env);
     BadRecordPolicy policy = conf.badRecordPolicy();
     SingleOutputStreamOperator<RowData> rows =
         env.fromSource(
@@ -230,7 +274,7 @@ final class BatchRun {
         "ingest " + conf.topic() + " batch " + planned.number() + " into " + conf.table());
     JobType mode = graph.getJobType();
     try {
-      return new JobResult(env.execute(graph).getJobID().toString(), mode);
+      return new JobResult(await(env, graph, toRead.size()), mode);
     } catch (Exception e) {
       table.refresh();
       Optional<BatchState> newest = BatchHistory.latest(table, planned.source());
@@ -238,7 +282,89 @@ final class BatchRun {
         LOG.warn("The job failed after committing batch {}: the batch stands", planned, e);
         return new JobResult("(failed after its commit)", mode);
       }
+      if (newest.isPresent() && newest.get().number() >= planned.number()) {
+        throw new BatchConflictException(
+            String.format(
+                "Batch %d of %s was committed by another run (%s) while this one ran; this"
+                    + " run's files were deleted and nothing of it was committed",
+                planned.number(), planned.source(), newest.get().runId()),
+            e);
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Flink's environment: the cluster's when {@code flink run} started the job, else an embedded
+   * MiniCluster whose tasks report their counts often enough for the progress line.
+   */
+  private StreamExecutionEnvironment environment() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (onCluster(env)) {
+      return env;
+    }
+    Configuration config = new Configuration();
+    long interval = conf.progressInterval().toMillis();
+    if (interval > 0) {
+      config.set(
+          HeartbeatManagerOptions.HEARTBEAT_INTERVAL,
+          Math.max(
+              500L, Math.min(interval, HeartbeatManagerOptions.HEARTBEAT_INTERVAL.defaultValue())));
+    }
+    return StreamExecutionEnvironment.getExecutionEnvironment(config);
+  }
+
+  /** Whether Flink's client ({@code flink run}) invoked the job, rather than {@code java}. */
+  static boolean onCluster(StreamExecutionEnvironment env) {
+    return env instanceof StreamContextEnvironment;
+  }
+
+  /**
+   * Submits the job and waits for it, printing the progress line every {@code progress.interval}.
+   * On a cluster, a client stopped while it waits cancels the job, as {@code flink run} does for a
+   * job it waits for.
+   */
+  private String await(StreamExecutionEnvironment env, StreamGraph graph, long planned)
+      throws Exception {
+    long submitted = System.nanoTime();
+    JobClient client = env.executeAsync(graph);
+    Thread cancel =
+        onCluster(env)
+            ? ShutdownHookUtil.addShutdownHook(
+                () -> client.cancel().get(10, TimeUnit.SECONDS), "cancel " + client.getJobID(), LOG)
+            : null;
+    try {
+      CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+      long interval = conf.progressInterval().toMillis();
+      Progress progress = new Progress(out, planned, submitted);
+      while (interval > 0) {
+        try {
+          result.get(interval, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException e) {
+          readSoFar(client).ifPresent(done -> progress.update(done, System.nanoTime()));
+        }
+      }
+      return result.get().getJobID().toString();
+    } finally {
+      if (cancel != null) {
+        ShutdownHookUtil.removeShutdownHook(cancel, "cancel " + client.getJobID(), LOG);
+      }
+    }
+  }
+
+  /** Records the mappers have read, as the job's accumulators last reported them. */
+  private static Optional<Long> readSoFar(JobClient client) {
+    try {
+      Object read =
+          client.getAccumulators().get(5, TimeUnit.SECONDS).get(MappingOperator.READ_ACCUMULATOR);
+      return read instanceof Long ? Optional.of((Long) read) : Optional.of(0L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("No progress: cannot get the job's accumulators", e);
+      return Optional.empty();
     }
   }
 
@@ -298,12 +424,18 @@ final class BatchRun {
     }
   }
 
-  private int parallelism(OffsetPlan plan) {
+  /**
+   * As set, else one reader and writer a partition, at most the cores here or, on a cluster, the
+   * parallelism {@code flink run -p} or the cluster's {@code parallelism.default} gives.
+   */
+  private int parallelism(OffsetPlan plan, StreamExecutionEnvironment env) {
     if (conf.parallelism() != null) {
       return conf.parallelism();
     }
     int partitions = Math.max(1, plan.nonEmptyRanges().size());
-    return Math.min(partitions, Runtime.getRuntime().availableProcessors());
+    int available =
+        onCluster(env) ? env.getParallelism() : Runtime.getRuntime().availableProcessors();
+    return Math.min(partitions, Math.max(1, available));
   }
 
   private void report(BatchState committed, OffsetPlan plan, Snapshot snapshot, long nanos) {
@@ -334,6 +466,10 @@ final class BatchRun {
         summary.getOrDefault("added-data-files", "0"),
         summary.getOrDefault("added-files-size", "0"),
         committed.logFileName());
-    out.printf("  took:    %.1f s%n", nanos / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "  took:    %.1f s, %,d records/s%n",
+        nanos / 1e9,
+        Math.round(committed.read() / Math.max(1e-3, nanos / 1e9)));
   }
 }

@@ -3,6 +3,8 @@ package io.github.ingest.job;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.mapping.BadRecordException;
 import java.io.PrintStream;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,18 +32,32 @@ public final class IngestJob {
   /** Kafka, the catalog or the storage could not be reached; nothing was started. */
   public static final int EXIT_UNREACHABLE = 3;
 
+  /** Another run committed the planned batch first; this run committed nothing. */
+  public static final int EXIT_CONFLICT = 4;
+
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
   private IngestJob() {}
 
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+  /**
+   * Runs the job and exits with its exit code. When {@code flink run} invoked it, it returns or
+   * throws instead: the JVM is Flink's client, or in application mode the JobManager, and exiting
+   * would take it down; Flink's client then exits 0 or 1.
+   */
+  public static void main(String[] args) throws JobFailedException {
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (!BatchRun.onCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
+      System.exit(code);
+    }
+    if (code != EXIT_OK) {
+      throw new JobFailedException(code);
+    }
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     JobConf conf;
     try {
-      conf = JobConf.parse(args);
+      conf = JobConf.parse(env, args);
     } catch (IllegalArgumentException e) {
       err.println("ingest: " + e.getMessage());
       err.println("Run with --help for the settings.");
@@ -51,14 +67,19 @@ public final class IngestJob {
       out.print(JobConf.helpText());
       return EXIT_OK;
     }
+    conf.warnings().forEach(warning -> err.println("ingest: warning: " + warning));
     LOG.info("Settings:\n{}", conf.describe());
     try {
-      BatchRun.of(conf, out).run();
-      return EXIT_OK;
+      BatchRun.Outcome outcome = BatchRun.of(conf, out).run();
+      return outcome == BatchRun.Outcome.NOTHING_NEW ? conf.nothingNewExitCode() : EXIT_OK;
     } catch (StartException e) {
       LOG.debug("Cannot start", e);
       err.println("ingest: nothing started: " + e.getMessage());
       return e.exitCode();
+    } catch (BatchConflictException e) {
+      LOG.debug("Lost to another run", e);
+      err.println("ingest: " + e.getMessage() + ": " + reason(e));
+      return EXIT_CONFLICT;
     } catch (Exception e) {
       LOG.debug("Batch failed", e);
       if (hasCause(e, CommitStateUnknownException.class)) {
@@ -92,5 +113,21 @@ public final class IngestJob {
       root = t;
     }
     return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  /**
+   * A run under {@code flink run} that did not succeed; its reason is the {@code ingest:} line
+   * printed before. No stack trace: Flink's client prints this one's.
+   */
+  public static final class JobFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    JobFailedException(int exitCode) {
+      super(
+          "ingest ended with exit code " + exitCode + ", see the line starting with ingest:",
+          null,
+          false,
+          false);
+    }
   }
 }

@@ -30,6 +30,10 @@ class IngestJobITCase {
 
   private static final Pattern LOG_FILE_NAME =
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2})_(\\d{2})-(\\d{2})-(\\d{2})\\.log");
+  private static final Pattern PROGRESS =
+      Pattern.compile(
+          "(?m)^  progress: ([\\d,]+) of 240 records \\(\\d+%\\), [\\d,]+ records/s,"
+              + " ETA (\\d+ s|unknown)$");
   private static final Pattern BATCH_TIMESTAMP =
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})\\.\\d{6}");
 
@@ -54,9 +58,13 @@ class IngestJobITCase {
     settings.put("source.name", "balance-changes-e2e");
     settings.put("job.parallelism", "3");
     settings.put("table.partitioning", "none");
+    settings.put("progress.interval", "200 ms");
     JobRunner.Result run = JobRunner.run(workDir, settings);
 
     assertThat(run.exitCode).as(run.toString()).isZero();
+    Matcher progress = PROGRESS.matcher(run.stdout);
+    assertThat(progress.find()).as(run.toString()).isTrue();
+    assertThat(Long.parseLong(progress.group(1).replace(",", ""))).isBetween(0L, 240L);
     assertThat(run.stdout)
         .contains("Batch 1 of kafka://" + stack.kafka().bootstrapServers() + "/" + topic)
         .contains("240 read, 240 written, 0 rejected")

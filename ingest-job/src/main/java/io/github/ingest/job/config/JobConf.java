@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -38,6 +39,7 @@ public final class JobConf {
   private final Properties kafkaProperties;
   private final boolean help;
   private final boolean planOnly;
+  private final List<String> warnings;
   private transient Mapping mapping;
 
   private JobConf(
@@ -46,20 +48,43 @@ public final class JobConf {
       Properties kafkaProperties,
       boolean help,
       boolean planOnly) {
+    this(options, catalogProperties, kafkaProperties, help, planOnly, Collections.emptyList());
+  }
+
+  private JobConf(
+      Configuration options,
+      Map<String, String> catalogProperties,
+      Properties kafkaProperties,
+      boolean help,
+      boolean planOnly,
+      List<String> warnings) {
     this.options = options;
     this.catalogProperties = catalogProperties;
     this.kafkaProperties = kafkaProperties;
     this.help = help;
     this.planOnly = planOnly;
+    this.warnings = Collections.unmodifiableList(new ArrayList<>(warnings));
   }
 
   /**
-   * Parses command-line arguments.
+   * Parses command-line arguments alone.
    *
    * @throws IllegalArgumentException naming the bad argument, key or value
    */
   public static JobConf parse(String... args) {
-    Map<String, String> settings = new LinkedHashMap<>();
+    return parse(Collections.emptyMap(), args);
+  }
+
+  /**
+   * Parses command-line arguments and the {@code INGEST_*} variables of {@code env}. A flag wins
+   * over an environment variable, which wins over the properties file ({@code --config FILE} or
+   * {@code INGEST_CONFIG}), which wins over the default.
+   *
+   * @throws IllegalArgumentException naming the bad argument, variable, key or value
+   */
+  public static JobConf parse(Map<String, String> env, String... args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    String configFile = env.get(JobOptions.ENV_PREFIX + "CONFIG");
     boolean help = false;
     boolean planOnly = false;
     for (int i = 0; i < args.length; i++) {
@@ -90,19 +115,67 @@ public final class JobConf {
         value = args[++i];
       }
       if ("config".equals(key)) {
-        settings.putAll(load(Paths.get(value)));
+        configFile = value;
       } else {
-        settings.put(key, value);
+        flags.put(key, value);
       }
     }
     if (help) {
       return new JobConf(
           new Configuration(), Collections.emptyMap(), new Properties(), true, false);
     }
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (configFile != null) {
+      settings.putAll(load(Paths.get(configFile)));
+    }
+    List<String> warnings = new ArrayList<>();
+    settings.putAll(fromEnvironment(env, warnings));
+    settings.putAll(flags);
     JobConf conf = resolve(settings);
-    return planOnly
-        ? new JobConf(conf.options, conf.catalogProperties, conf.kafkaProperties, false, true)
-        : conf;
+    return new JobConf(
+        conf.options, conf.catalogProperties, conf.kafkaProperties, false, planOnly, warnings);
+  }
+
+  /**
+   * The settings of {@code INGEST_*} variables: a declared setting's {@link JobOptions#envName};
+   * under {@code INGEST_KAFKA_PROPERTIES_} and {@code INGEST_CATALOG_} the rest in lower case with
+   * underscores as dots ({@code INGEST_KAFKA_PROPERTIES_SASL_JAAS_CONFIG} is {@code
+   * kafka.properties.sasl.jaas.config}). Other {@code INGEST_*} variables are reported in {@code
+   * warnings} and ignored: a platform may set variables of its own with the prefix.
+   */
+  static Map<String, String> fromEnvironment(Map<String, String> env, List<String> warnings) {
+    Map<String, String> byEnvName = new LinkedHashMap<>();
+    for (ConfigOption<?> option : JobOptions.all()) {
+      byEnvName.put(JobOptions.envName(option.key()), option.key());
+    }
+    String kafkaPrefix = JobOptions.envName(JobOptions.KAFKA_PROPERTIES_PREFIX);
+    String catalogPrefix = JobOptions.envName(JobOptions.CATALOG_PREFIX);
+    Map<String, String> settings = new TreeMap<>();
+    for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
+      String name = variable.getKey();
+      if (!name.startsWith(JobOptions.ENV_PREFIX)
+          || name.equals(JobOptions.ENV_PREFIX + "CONFIG")) {
+        continue;
+      }
+      String key = byEnvName.get(name);
+      if (key == null && name.startsWith(kafkaPrefix) && name.length() > kafkaPrefix.length()) {
+        key = JobOptions.KAFKA_PROPERTIES_PREFIX + dotted(name.substring(kafkaPrefix.length()));
+      } else if (key == null
+          && name.startsWith(catalogPrefix)
+          && name.length() > catalogPrefix.length()) {
+        key = JobOptions.CATALOG_PREFIX + dotted(name.substring(catalogPrefix.length()));
+      }
+      if (key == null) {
+        warnings.add("ignoring environment variable " + name + ": " + unknownKey(name, true));
+      } else {
+        settings.put(key, variable.getValue());
+      }
+    }
+    return settings;
+  }
+
+  private static String dotted(String envName) {
+    return envName.toLowerCase(Locale.ROOT).replace('_', '.');
   }
 
   /** Resolves settings given as keys and values, as in a properties file. */
@@ -114,7 +187,9 @@ public final class JobConf {
       String key = setting.getKey();
       String value = setting.getValue();
       ConfigOption<?> option = declared(key);
-      if (option != null) {
+      if (option != null && JobOptions.CATALOG_PASS_THROUGH.contains(option)) {
+        catalog.put(key.substring(JobOptions.CATALOG_PREFIX.length()), value);
+      } else if (option != null) {
         options.setString(key, value);
       } else if (key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)
           && key.length() > JobOptions.KAFKA_PROPERTIES_PREFIX.length()) {
@@ -123,7 +198,7 @@ public final class JobConf {
           && key.length() > JobOptions.CATALOG_PREFIX.length()) {
         catalog.put(key.substring(JobOptions.CATALOG_PREFIX.length()), value);
       } else {
-        throw new IllegalArgumentException(unknownKey(key));
+        throw new IllegalArgumentException(unknownKey(key, false));
       }
     }
     JobConf conf = new JobConf(options, catalog, kafka, false, false);
@@ -133,6 +208,21 @@ public final class JobConf {
 
   public boolean help() {
     return help;
+  }
+
+  /** What the user should know about the settings, such as environment variables ignored. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** How often a running batch reports its progress; zero for never. */
+  public Duration progressInterval() {
+    return options.get(JobOptions.PROGRESS_INTERVAL);
+  }
+
+  /** The exit code of a run that found nothing new. */
+  public int nothingNewExitCode() {
+    return options.get(JobOptions.NOTHING_NEW_EXIT_CODE);
   }
 
   /** Whether to only print the plan of the next batch ({@code plan} command), writing nothing. */
@@ -300,6 +390,8 @@ public final class JobConf {
     try {
       options.get(JobOptions.KAFKA_TIMEOUT);
       options.getOptional(JobOptions.PARALLELISM);
+      options.get(JobOptions.PROGRESS_INTERVAL);
+      options.get(JobOptions.NOTHING_NEW_EXIT_CODE);
       options.get(JobOptions.COMMIT_GROUP_OFFSETS);
       options.get(JobOptions.MAX_OFFSETS_PER_PARTITION);
       options.get(JobOptions.BAD_RECORDS_MAX_RATIO);
@@ -397,19 +489,22 @@ public final class JobConf {
     return null;
   }
 
-  private static String unknownKey(String key) {
+  private static String unknownKey(String key, boolean env) {
     String closest = null;
     int best = Integer.MAX_VALUE;
     for (ConfigOption<?> option : JobOptions.all()) {
-      int distance = distance(key, option.key());
+      String candidate = env ? JobOptions.envName(option.key()) : option.key();
+      int distance = distance(key, candidate);
       if (distance < best) {
         best = distance;
-        closest = option.key();
+        closest = candidate;
       }
     }
-    String message = "Unknown setting: " + key;
+    String message = env ? "not a setting" : "Unknown setting: " + key;
     if (closest != null && best <= Math.max(2, key.length() / 3)) {
       message += " (did you mean " + closest + "?)";
+    } else if (env) {
+      message += " (Kafka client properties go under INGEST_KAFKA_PROPERTIES_*)";
     } else {
       message += " (Kafka client properties go under kafka.properties.*)";
     }
@@ -455,27 +550,65 @@ public final class JobConf {
   public static String helpText() {
     StringBuilder text = new StringBuilder();
     text.append("Usage: ingest-job [run|plan] [--config FILE] [--KEY VALUE ...]\n\n")
-        .append("Ingests what arrived on a Kafka topic since the last successful batch into an")
-        .append(" Iceberg table, then stops.\n")
+        .append("Ingests what arrived on a Kafka topic since the last successful batch into an\n")
+        .append("Iceberg table, then stops.\n")
         .append("  run   (default) plan, ingest and commit one batch\n")
         .append("  plan  print the next batch's source, number and offsets; write nothing\n\n")
-        .append("Settings (in a properties file or as flags):\n");
-    List<ConfigOption<?>> all = JobOptions.all();
-    for (ConfigOption<?> option : all) {
+        .append("Each setting is a flag (--KEY VALUE or --KEY=VALUE), an environment variable")
+        .append(" (in brackets) or a line\nof the properties file (--config FILE or")
+        .append(" INGEST_CONFIG); a flag wins over a variable, a variable\nover the file.\n\n")
+        .append("Settings:\n");
+    for (ConfigOption<?> option : JobOptions.all()) {
       text.append("  ").append(option.key());
       if (option.hasDefaultValue()) {
-        text.append(" (default: ").append(option.defaultValue()).append(')');
+        Object value = option.defaultValue();
+        text.append(" (default: ")
+            .append(
+                value instanceof Duration
+                    ? TimeUtils.formatWithHighestUnit((Duration) value)
+                    : value)
+            .append(')');
       }
-      text.append("\n      ").append(JobOptions.text(option)).append('\n');
+      text.append(" [").append(JobOptions.envName(option.key())).append("]\n");
+      wrap(text, JobOptions.text(option));
     }
     text.append("  ")
         .append(JobOptions.KAFKA_PROPERTIES_PREFIX)
-        .append("*\n      Kafka client properties, passed through, e.g.")
-        .append(" kafka.properties.security.protocol=SASL_SSL.\n")
-        .append("  ")
-        .append(JobOptions.CATALOG_PREFIX)
-        .append("*\n      Iceberg catalog properties, passed through, e.g.")
-        .append(" catalog.s3.endpoint=http://127.0.0.1:9000.\n");
+        .append("* [INGEST_KAFKA_PROPERTIES_*]\n");
+    wrap(
+        text,
+        "Kafka client properties, passed through, e.g."
+            + " kafka.properties.security.protocol=SASL_SSL.");
+    text.append("  ").append(JobOptions.CATALOG_PREFIX).append("* [INGEST_CATALOG_*]\n");
+    wrap(
+        text,
+        "Iceberg catalog properties, passed through, e.g. catalog.jdbc.user=ingest. A"
+            + " variable's name maps to the key in lower case with dots for underscores, so keys"
+            + " with a hyphen go in the file or a flag.");
+    text.append("\nExit codes:\n")
+        .append("  0  the batch was committed, or there was nothing new (see")
+        .append(" exit-code.nothing-new)\n")
+        .append("  1  the batch failed; nothing was committed, the next run retries it\n")
+        .append("  2  a setting, the topic or the table is wrong; nothing was started\n")
+        .append("  3  Kafka, the catalog or the storage cannot be reached; nothing was started\n")
+        .append("  4  another run committed this batch first; this run's files were deleted\n");
     return text.toString();
+  }
+
+  private static void wrap(StringBuilder text, String paragraph) {
+    int width = 0;
+    text.append("      ");
+    for (String word : paragraph.split(" ")) {
+      if (width > 0 && width + 1 + word.length() > 88) {
+        text.append("\n      ");
+        width = 0;
+      } else if (width > 0) {
+        text.append(' ');
+        width++;
+      }
+      text.append(word);
+      width += word.length();
+    }
+    text.append('\n');
   }
 }

@@ -182,6 +182,44 @@ public final class JobOptions {
               "Where new tables' files go: s3://bucket/path uses S3FileIO; the default is a"
                   + " local directory.");
 
+  public static final ConfigOption<String> S3_ENDPOINT =
+      ConfigOptions.key("catalog.s3.endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Endpoint of an S3-compatible store (MinIO, Ceph, ...), e.g."
+                  + " http://minio:9000; default AWS S3.");
+
+  public static final ConfigOption<Boolean> S3_PATH_STYLE_ACCESS =
+      ConfigOptions.key("catalog.s3.path-style-access")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Address buckets as endpoint/bucket instead of bucket.endpoint, as most"
+                  + " S3-compatible stores want.");
+
+  public static final ConfigOption<String> S3_ACCESS_KEY_ID =
+      ConfigOptions.key("catalog.s3.access-key-id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 access key; default the AWS default credential chain (AWS_ACCESS_KEY_ID,"
+                  + " ~/.aws/credentials, web identity, instance or container role).");
+
+  public static final ConfigOption<String> S3_SECRET_ACCESS_KEY =
+      ConfigOptions.key("catalog.s3.secret-access-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("S3 secret key, with catalog.s3.access-key-id. Never logged.");
+
+  public static final ConfigOption<String> CLIENT_REGION =
+      ConfigOptions.key("catalog.client.region")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "AWS region of S3 (and Glue); default the AWS default region chain (AWS_REGION,"
+                  + " ~/.aws/config), or us-east-1 when catalog.s3.endpoint is set.");
+
   public static final ConfigOption<Integer> PARALLELISM =
       ConfigOptions.key("job.parallelism")
           .intType()
@@ -189,6 +227,23 @@ public final class JobOptions {
           .withDescription(
               "Readers and writers in parallel; default the smaller of the partitions to read and"
                   + " the available cores.");
+
+  public static final ConfigOption<Duration> PROGRESS_INTERVAL =
+      ConfigOptions.key("progress.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "How often a running batch prints records done of planned, rate and ETA; 0 for"
+                  + " never. On a cluster the counts move with the task heartbeats"
+                  + " (heartbeat.interval, 10 s by default).");
+
+  public static final ConfigOption<Integer> NOTHING_NEW_EXIT_CODE =
+      ConfigOptions.key("exit-code.nothing-new")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Exit code of a run that found nothing new, e.g. 99 for Airflow's"
+                  + " skip_on_exit_code; the default 0 counts it as a success.");
 
   private static final List<ConfigOption<?>> ALL =
       Collections.unmodifiableList(
@@ -214,7 +269,27 @@ public final class JobOptions {
               CATALOG_TYPE,
               CATALOG_URI,
               CATALOG_WAREHOUSE,
-              PARALLELISM));
+              S3_ENDPOINT,
+              S3_PATH_STYLE_ACCESS,
+              S3_ACCESS_KEY_ID,
+              S3_SECRET_ACCESS_KEY,
+              CLIENT_REGION,
+              PARALLELISM,
+              PROGRESS_INTERVAL,
+              NOTHING_NEW_EXIT_CODE));
+
+  /** The catalog properties declared above for their help text; passed to the catalog as set. */
+  static final List<ConfigOption<?>> CATALOG_PASS_THROUGH =
+      Collections.unmodifiableList(
+          Arrays.asList(
+              S3_ENDPOINT,
+              S3_PATH_STYLE_ACCESS,
+              S3_ACCESS_KEY_ID,
+              S3_SECRET_ACCESS_KEY,
+              CLIENT_REGION));
+
+  /** Settings may also come from environment variables with this prefix. */
+  public static final String ENV_PREFIX = "INGEST_";
 
   private JobOptions() {}
 
@@ -227,6 +302,14 @@ public final class JobOptions {
       }
     }
     return text.toString();
+  }
+
+  /**
+   * The environment variable of a setting: {@code INGEST_} and the key in upper case with dots and
+   * hyphens as underscores, e.g. {@code INGEST_KAFKA_BOOTSTRAP_SERVERS}.
+   */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /** Every declared option, in the order of the help text. */

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ingest.kafka.source.StartingPosition;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +46,45 @@ class JobConfTest {
     assertThat(conf.describe())
         .contains("catalog.s3.secret-access-key=******")
         .doesNotContain("hush");
+  }
+
+  @Test
+  void takesEnvironmentVariablesOverTheFileAndFlagsOverBoth(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ingest.properties");
+    Files.write(
+        file,
+        List.of("kafka.bootstrap-servers=file:9092", "kafka.topic=from_file", "kafka.group-id=g1"));
+    Map<String, String> env = new HashMap<>();
+    env.put("INGEST_CONFIG", file.toString());
+    env.put("INGEST_KAFKA_TOPIC", "from_env");
+    env.put("INGEST_KAFKA_GROUP_ID", "g2");
+    env.put("INGEST_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "PlainLoginModule password=\"hush\";");
+    env.put("INGEST_CATALOG_S3_SECRET_ACCESS_KEY", "quiet");
+    env.put("INGEST_CATALOG_JDBC_USER", "ingest");
+    env.put("INGEST_PROGRESS_INTERVAL", "2 s");
+    env.put("INGEST_KAFKA_TOPICS", "typo");
+    env.put("PATH", "/bin");
+
+    JobConf conf = JobConf.parse(env, "--kafka.group-id", "g3");
+
+    assertThat(conf.bootstrapServers()).isEqualTo("file:9092");
+    assertThat(conf.topic()).isEqualTo("from_env");
+    assertThat(conf.groupId()).isEqualTo("g3");
+    assertThat(conf.progressInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(conf.kafkaProperties())
+        .containsEntry("sasl.jaas.config", "PlainLoginModule password=\"hush\";");
+    assertThat(conf.catalogProperties())
+        .containsEntry("s3.secret-access-key", "quiet")
+        .containsEntry("jdbc.user", "ingest");
+    assertThat(conf.warnings())
+        .containsExactly(
+            "ignoring environment variable INGEST_KAFKA_TOPICS: not a setting (did you mean"
+                + " INGEST_KAFKA_TOPIC?)");
+    assertThat(conf.describe())
+        .contains("kafka.properties.sasl.jaas.config=******")
+        .contains("catalog.s3.secret-access-key=******")
+        .doesNotContain("hush")
+        .doesNotContain("quiet");
   }
 
   @Test
@@ -136,8 +179,16 @@ class JobConfTest {
   @Test
   void generatesHelpFromTheDeclaredOptions() {
     assertThat(JobConf.parse("--help").help()).isTrue();
-    for (var option : JobOptions.all()) {
-      assertThat(JobConf.helpText()).contains(option.key()).contains(JobOptions.text(option));
+    String help = JobConf.helpText();
+    String words = help.replaceAll("\\s+", " ");
+    for (ConfigOption<?> option : JobOptions.all()) {
+      assertThat(help)
+          .contains("  " + option.key())
+          .contains("[" + JobOptions.envName(option.key()) + "]");
+      assertThat(words).contains(JobOptions.text(option));
     }
+    assertThat(help)
+        .contains("kafka.timeout (default: 30 s) [INGEST_KAFKA_TIMEOUT]")
+        .contains("  4  another run committed this batch first");
   }
 }

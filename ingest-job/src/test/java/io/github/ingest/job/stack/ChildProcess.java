@@ -27,11 +27,22 @@ final class ChildProcess implements AutoCloseable {
 
   static ChildProcess start(
       String name, Path log, List<String> jvmOptions, String mainClass, String... args) {
+    return startOn(System.getProperty("java.class.path"), name, log, jvmOptions, mainClass, args);
+  }
+
+  /** A JVM started on {@code classpath}. */
+  static ChildProcess startOn(
+      String classpath,
+      String name,
+      Path log,
+      List<String> jvmOptions,
+      String mainClass,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classpath);
     command.add(mainClass);
     command.addAll(List.of(args));
     try {

@@ -47,6 +47,16 @@ public final class JobRunner {
    */
   public static Running start(
       Path workDir, Map<String, String> settings, List<String> jvmOptions, String... extraArgs) {
+    return start(workDir, settings, jvmOptions, Map.of(), extraArgs);
+  }
+
+  /** As {@link #start(Path, Map, List, String...)}, with {@code env} added to its environment. */
+  public static Running start(
+      Path workDir,
+      Map<String, String> settings,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaExecutable());
     if (jvmOptions.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
@@ -57,7 +67,7 @@ public final class JobRunner {
     command.add(jobJar().toString());
     command.addAll(List.of(extraArgs));
     settings.forEach((key, value) -> command.add("--" + key + "=" + value));
-    return start(workDir, command);
+    return start(workDir, command, env);
   }
 
   /**
@@ -65,15 +75,21 @@ public final class JobRunner {
    * may share a directory.
    */
   public static Running start(Path workDir, List<String> command) {
+    return start(workDir, command, Map.of());
+  }
+
+  /** Starts {@code command} in {@code workDir} with {@code env} added to its environment. */
+  public static Running start(Path workDir, List<String> command, Map<String, String> env) {
     try {
       Path stdout = Files.createTempFile(workDir, "job-", ".out");
       Path stderr = Files.createTempFile(workDir, "job-", ".err");
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(workDir.toFile())
               .redirectOutput(stdout.toFile())
-              .redirectError(stderr.toFile())
-              .start();
+              .redirectError(stderr.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
       return new Running(process, stdout, stderr);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

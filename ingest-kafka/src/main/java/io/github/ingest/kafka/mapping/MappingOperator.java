@@ -9,7 +9,11 @@ import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;
 import io.github.ingest.kafka.source.KafkaMessage;
 import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -37,6 +41,9 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   public static final OutputTag<RowData> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(RowData.class));
 
+  /** The accumulator of the records read, summed over the subtasks while the job runs. */
+  public static final String READ_ACCUMULATOR = "ingest.records.read";
+
   /** One {@link RecordCounts} per subtask, at the end of its input. */
   public static final OutputTag<RecordCounts> COUNTS =
       new OutputTag<>("counts", TypeInformation.of(RecordCounts.class));
@@ -50,8 +57,8 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
 
   private transient RecordMapper mapper;
   private transient StreamRecord<RowData> reused;
-  private transient long read;
-  private transient long rejected;
+  private transient LongCounter read;
+  private transient LongCounter rejected;
   private transient String firstRejection;
   private transient long lastActive;
   private transient boolean ended;
@@ -78,6 +85,16 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   @Override
   public void open() throws Exception {
     super.open();
+    read = new LongCounter();
+    rejected = new LongCounter();
+    getRuntimeContext().addAccumulator(READ_ACCUMULATOR, read);
+    MetricGroup metrics = getMetricGroup().addGroup("ingest");
+    metrics.counter("recordsRead", new ReadOnlyCounter(read::getLocalValuePrimitive));
+    metrics.counter("recordsRejected", new ReadOnlyCounter(rejected::getLocalValuePrimitive));
+    metrics.counter(
+        "recordsWritten",
+        new ReadOnlyCounter(
+            () -> read.getLocalValuePrimitive() - rejected.getLocalValuePrimitive()));
     mapper = mapping.mapper(batch);
     reused = new StreamRecord<>(null);
     ProcessingTimeService time = getProcessingTimeService();
@@ -94,7 +111,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
           String.format(
               "No record came from Kafka for %d s although offsets were left to read, after %d"
                   + " records: are the brokers reachable? (kafka.timeout)",
-              stallMillis / 1000, read));
+              stallMillis / 1000, read.getLocalValuePrimitive()));
     }
     getProcessingTimeService().registerTimer(lastActive + stallMillis, this::checkProgress);
   }
@@ -102,13 +119,13 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   @Override
   public void processElement(StreamRecord<KafkaMessage> element) {
     KafkaMessage message = element.getValue();
-    read++;
+    read.add(1L);
     try {
       output.collect(reused.replace(converter.toRowData(mapper.map(message))));
     } catch (RecordRejectedException e) {
       reject(message, e);
     }
-    if (read == 10) {
+    if (read.getLocalValuePrimitive() == 10) {
       Failpoints.reach(Failpoints.READING);
     }
     lastActive = getProcessingTimeService().getCurrentProcessingTime();
@@ -119,7 +136,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     if (onBadRecord == BadRecordPolicy.Action.FAIL) {
       throw new BadRecordException(reason);
     }
-    rejected++;
+    rejected.add(1L);
     if (firstRejection == null) {
       firstRejection = reason;
     }
@@ -133,6 +150,44 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   @Override
   public void endInput() {
     ended = true;
-    output.collect(COUNTS, new StreamRecord<>(RecordCounts.of(read, rejected, firstRejection)));
+    output.collect(
+        COUNTS,
+        new StreamRecord<>(
+            RecordCounts.of(
+                read.getLocalValuePrimitive(), rejected.getLocalValuePrimitive(), firstRejection)));
+  }
+
+  /** A metric counter that shows a count kept elsewhere, so each record is counted once. */
+  private static final class ReadOnlyCounter implements Counter {
+    private final LongSupplier count;
+
+    ReadOnlyCounter(LongSupplier count) {
+      this.count = count;
+    }
+
+    @Override
+    public long getCount() {
+      return count.getAsLong();
+    }
+
+    @Override
+    public void inc() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void inc(long n) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void dec() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void dec(long n) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
