@@ -26,39 +26,52 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static final List<String> JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
+  /** The user the SASL/PLAIN listener knows, and its password. */
+  public static final String SASL_USER = "ingest";
+
+  public static final String SASL_PASSWORD = "s3cr3t-Pa55word";
+
   private final Path dir;
   private ChildProcess process;
   private final int port;
+  private final int saslPort;
 
-  private KafkaBroker(Path dir, ChildProcess process, int port) {
+  private KafkaBroker(Path dir, ChildProcess process, int port, int saslPort) {
     this.dir = dir;
     this.process = process;
     this.port = port;
+    this.saslPort = saslPort;
   }
 
   static KafkaBroker start(Path dir) throws IOException {
     Files.createDirectories(dir);
     int port = Ports.free();
+    int saslPort = Ports.free();
     int controllerPort = Ports.free();
     Properties config = new Properties();
     config.setProperty("process.roles", "broker,controller");
     config.setProperty("node.id", "1");
     config.setProperty("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
+    String plain = "PLAINTEXT://" + Ports.LOOPBACK + ":" + port;
+    String sasl = "SASL_PLAINTEXT://" + Ports.LOOPBACK + ":" + saslPort;
     config.setProperty(
-        "listeners",
-        "PLAINTEXT://"
-            + Ports.LOOPBACK
-            + ":"
-            + port
-            + ",CONTROLLER://"
-            + Ports.LOOPBACK
-            + ":"
-            + controllerPort);
-    config.setProperty("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
+        "listeners", plain + "," + sasl + ",CONTROLLER://" + Ports.LOOPBACK + ":" + controllerPort);
+    config.setProperty("advertised.listeners", plain + "," + sasl);
     config.setProperty("controller.listener.names", "CONTROLLER");
     config.setProperty("inter.broker.listener.name", "PLAINTEXT");
     config.setProperty(
-        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    // a second listener that wants SASL/PLAIN, knowing one user
+    config.setProperty("sasl.enabled.mechanisms", "PLAIN");
+    config.setProperty(
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " user_"
+            + SASL_USER
+            + "=\""
+            + SASL_PASSWORD
+            + "\";");
     config.setProperty("log.dirs", dir.resolve("data").toString());
     config.setProperty("num.partitions", "1");
     config.setProperty("auto.create.topics.enable", "false");
@@ -89,7 +102,7 @@ public final class KafkaBroker implements AutoCloseable {
     ChildProcess broker =
         ChildProcess.start(
             "kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka", file.toString());
-    KafkaBroker kafka = new KafkaBroker(dir, broker, port);
+    KafkaBroker kafka = new KafkaBroker(dir, broker, port, saslPort);
     broker.awaitReady(kafka::answers, Duration.ofMinutes(2));
     return kafka;
   }
@@ -114,6 +127,11 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return Ports.LOOPBACK + ":" + port;
+  }
+
+  /** {@code 127.0.0.1:port} of the listener that wants SASL/PLAIN. */
+  public String saslBootstrapServers() {
+    return Ports.LOOPBACK + ":" + saslPort;
   }
 
   public Admin admin() {
