@@ -242,6 +242,19 @@ class StartFailuresITCase {
               s.put("catalog.type", "rest");
               s.put("catalog.uri", "http://" + Ports.LOOPBACK + ":" + closed);
             }));
+    cases.add(
+        new Case(
+            "unreachable Glue catalog: the jar brings the AWS Glue client",
+            3,
+            "ingest: nothing started: Cannot reach the catalog or its warehouse: Unable to execute"
+                + " HTTP request: Connection refused",
+            s -> {
+              s.put("catalog.type", "glue");
+              s.put("catalog.glue.endpoint", "http://" + Ports.LOOPBACK + ":" + closed);
+              s.put(
+                  "catalog.client.credentials-provider",
+                  "software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider");
+            }));
 
     SoftAssertions softly = new SoftAssertions();
     for (Case bad : cases) {
