@@ -14,6 +14,8 @@ final class Progress {
   private final long planned;
   private final long startedNanos;
   private long reported = -1;
+  private long firstDone;
+  private long firstNanos;
 
   Progress(PrintStream out, long planned, long startedNanos) {
     this.out = out;
@@ -24,6 +26,10 @@ final class Progress {
   /** Prints the line if {@code done} moved since the last one: counts arrive with heartbeats. */
   void update(long done, long nowNanos) {
     if (done != reported) {
+      if (firstDone == 0 && done > 0) {
+        firstDone = done;
+        firstNanos = nowNanos;
+      }
       reported = done;
       out.println(line(done, nowNanos));
       out.flush();
@@ -31,8 +37,11 @@ final class Progress {
   }
 
   String line(long done, long nowNanos) {
-    double seconds = Math.max(1e-3, (nowNanos - startedNanos) / 1e9);
-    long rate = Math.round(done / seconds);
+    // once records flow, the rate since the first count: start-up would slow the early ETA
+    long rate =
+        done > firstDone && nowNanos > firstNanos && firstDone > 0
+            ? Math.round((done - firstDone) / ((nowNanos - firstNanos) / 1e9))
+            : Math.round(done / Math.max(1e-3, (nowNanos - startedNanos) / 1e9));
     long percent = planned == 0 ? 100 : Math.min(100, done * 100 / planned);
     String eta =
         rate == 0

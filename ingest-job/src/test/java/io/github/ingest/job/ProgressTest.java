@@ -36,4 +36,16 @@ class ProgressTest {
             "  progress: 0 of 10 records (0%), 0 records/s, ETA unknown",
             "  progress: 5 of 10 records (50%), 2 records/s, ETA 3 s");
   }
+
+  @Test
+  void measuresTheRateFromTheFirstCountOnSoStartUpDoesNotSlowTheEstimate() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Progress progress = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 1000, 0);
+    progress.update(100, 10 * SECOND);
+    progress.update(500, 12 * SECOND);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "  progress: 100 of 1,000 records (10%), 10 records/s, ETA 90 s",
+            "  progress: 500 of 1,000 records (50%), 200 records/s, ETA 3 s");
+  }
 }

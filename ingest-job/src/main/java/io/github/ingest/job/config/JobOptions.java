@@ -231,7 +231,7 @@ public final class JobOptions {
   public static final ConfigOption<Duration> PROGRESS_INTERVAL =
       ConfigOptions.key("progress.interval")
           .durationType()
-          .defaultValue(Duration.ofSeconds(5))
+          .defaultValue(Duration.ofSeconds(3))
           .withDescription(
               "How often a running batch prints records done of planned, rate and ETA; 0 for"
                   + " never. On a cluster the counts move with the task heartbeats"
