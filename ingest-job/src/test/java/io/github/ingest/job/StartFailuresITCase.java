@@ -244,6 +244,22 @@ class StartFailuresITCase {
             }));
     cases.add(
         new Case(
+            "unreachable PostgreSQL catalog: the jar brings the driver, and does not retry",
+            3,
+            "ingest: nothing started: Cannot reach the catalog: Failed to connect:"
+                + " jdbc:postgresql://"
+                + Ports.LOOPBACK
+                + ":"
+                + closed
+                + "/iceberg (Connection refused)",
+            s -> {
+              s.put(
+                  "catalog.uri", "jdbc:postgresql://" + Ports.LOOPBACK + ":" + closed + "/iceberg");
+              s.put("catalog.jdbc.user", "ingest");
+              s.put("catalog.jdbc.password", "hush");
+            }));
+    cases.add(
+        new Case(
             "unreachable Glue catalog: the jar brings the AWS Glue client",
             3,
             "ingest: nothing started: Cannot reach the catalog or its warehouse: Unable to execute"

@@ -49,6 +49,18 @@ public class ReleasingJdbcCatalog extends JdbcCatalog {
     this.holder = holder;
   }
 
+  /**
+   * A database that cannot be reached: no use trying again. Drivers say so by type (SQLite) or only
+   * by SQL state class 08, connection exception (PostgreSQL).
+   */
+  private static boolean isConnectionFailure(Throwable cause) {
+    return cause instanceof SQLTransientConnectionException
+        || cause instanceof SQLNonTransientConnectionException
+        || (cause instanceof SQLException
+            && ((SQLException) cause).getSQLState() != null
+            && ((SQLException) cause).getSQLState().startsWith("08"));
+  }
+
   @Override
   public void initialize(String name, Map<String, String> properties) {
     for (int attempt = 1; ; attempt++) {
@@ -56,9 +68,7 @@ public class ReleasingJdbcCatalog extends JdbcCatalog {
         super.initialize(name, properties);
         break;
       } catch (UncheckedSQLException e) {
-        if (attempt == START_ATTEMPTS
-            || e.getCause() instanceof SQLTransientConnectionException
-            || e.getCause() instanceof SQLNonTransientConnectionException) {
+        if (attempt == START_ATTEMPTS || isConnectionFailure(e.getCause())) {
           throw e;
         }
         holder.pool.close();
