@@ -554,9 +554,10 @@ public final class JobConf {
         .append("Iceberg table, then stops.\n")
         .append("  run   (default) plan, ingest and commit one batch\n")
         .append("  plan  print the next batch's source, number and offsets; write nothing\n\n")
-        .append("Each setting is a flag (--KEY VALUE or --KEY=VALUE), an environment variable")
-        .append(" (in brackets) or a line\nof the properties file (--config FILE or")
-        .append(" INGEST_CONFIG); a flag wins over a variable, a variable\nover the file.\n\n")
+        .append("Each setting is a flag (--KEY VALUE or --KEY=VALUE), an environment variable\n")
+        .append(
+            "(in brackets) or a line of the properties file (--config FILE or INGEST_CONFIG);\n")
+        .append("a flag wins over a variable, a variable over the file.\n\n")
         .append("Settings:\n");
     for (ConfigOption<?> option : JobOptions.all()) {
       text.append("  ").append(option.key());

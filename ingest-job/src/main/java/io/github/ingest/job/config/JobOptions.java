@@ -226,7 +226,8 @@ public final class JobOptions {
           .noDefaultValue()
           .withDescription(
               "Readers and writers in parallel; default the smaller of the partitions to read and"
-                  + " the available cores.");
+                  + " the available cores, or on a cluster the parallelism of flink run -p or"
+                  + " parallelism.default.");
 
   public static final ConfigOption<Duration> PROGRESS_INTERVAL =
       ConfigOptions.key("progress.interval")
