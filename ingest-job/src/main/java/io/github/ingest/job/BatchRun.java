@@ -198,7 +198,8 @@ final class BatchRun {
     } catch (IllegalArgumentException | IncompatibleTableException e) {
       throw new StartException(IngestJob.EXIT_BAD_CONFIG, e.getMessage(), e);
     } catch (RuntimeException e) {
-      Throwable refused = cause(e, AuthenticationException.class, AuthorizationException.class);
+      Throwable refused =
+          IngestJob.cause(e, AuthenticationException.class, AuthorizationException.class);
       if (refused != null) {
         throw new StartException(
             IngestJob.EXIT_BAD_CONFIG,
@@ -212,18 +213,6 @@ final class BatchRun {
       throw new StartException(
           IngestJob.EXIT_UNREACHABLE, "Cannot reach " + service + ": " + describe(e), e);
     }
-  }
-
-  @SafeVarargs
-  private static Throwable cause(Throwable error, Class<? extends Throwable>... types) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      for (Class<? extends Throwable> type : types) {
-        if (type.isInstance(t)) {
-          return t;
-        }
-      }
-    }
-    return null;
   }
 
   /** Runs the Flink job; if it failed after all in committing this very batch, that is success. */

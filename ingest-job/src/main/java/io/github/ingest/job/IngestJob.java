@@ -82,7 +82,7 @@ public final class IngestJob {
       return EXIT_CONFLICT;
     } catch (Exception e) {
       LOG.debug("Batch failed", e);
-      if (hasCause(e, CommitStateUnknownException.class)) {
+      if (cause(e, CommitStateUnknownException.class) != null) {
         err.println(
             "ingest: batch failed and the catalog did not say whether its commit took effect;"
                 + " the next run reads the table and goes on from what it holds: "
@@ -94,13 +94,17 @@ public final class IngestJob {
     }
   }
 
-  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+  /** The first of {@code error} and its causes that is one of {@code types}, or null. */
+  @SafeVarargs
+  static Throwable cause(Throwable error, Class<? extends Throwable>... types) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(t)) {
+          return t;
+        }
       }
     }
-    return false;
+    return null;
   }
 
   /** The message a user needs: a bad record's, or the root cause's. */

@@ -84,7 +84,7 @@ public final class JobConf {
    */
   public static JobConf parse(Map<String, String> env, String... args) {
     Map<String, String> flags = new LinkedHashMap<>();
-    String configFile = env.get(JobOptions.ENV_PREFIX + "CONFIG");
+    String configFile = env.get(JobOptions.CONFIG_ENV);
     boolean help = false;
     boolean planOnly = false;
     for (int i = 0; i < args.length; i++) {
@@ -153,8 +153,7 @@ public final class JobConf {
     Map<String, String> settings = new TreeMap<>();
     for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
       String name = variable.getKey();
-      if (!name.startsWith(JobOptions.ENV_PREFIX)
-          || name.equals(JobOptions.ENV_PREFIX + "CONFIG")) {
+      if (!name.startsWith(JobOptions.ENV_PREFIX) || name.equals(JobOptions.CONFIG_ENV)) {
         continue;
       }
       String key = byEnvName.get(name);

@@ -292,6 +292,9 @@ public final class JobOptions {
   /** Settings may also come from environment variables with this prefix. */
   public static final String ENV_PREFIX = "INGEST_";
 
+  /** The environment variable naming the properties file, as {@code --config} does. */
+  public static final String CONFIG_ENV = ENV_PREFIX + "CONFIG";
+
   private JobOptions() {}
 
   /** The option's description as plain text. */

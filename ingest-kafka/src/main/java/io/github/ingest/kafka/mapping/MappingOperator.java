@@ -58,7 +58,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   private transient RecordMapper mapper;
   private transient StreamRecord<RowData> reused;
   private transient LongCounter read;
-  private transient LongCounter rejected;
+  private transient long rejected;
   private transient String firstRejection;
   private transient long lastActive;
   private transient boolean ended;
@@ -86,15 +86,12 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   public void open() throws Exception {
     super.open();
     read = new LongCounter();
-    rejected = new LongCounter();
     getRuntimeContext().addAccumulator(READ_ACCUMULATOR, read);
     MetricGroup metrics = getMetricGroup().addGroup("ingest");
     metrics.counter("recordsRead", new ReadOnlyCounter(read::getLocalValuePrimitive));
-    metrics.counter("recordsRejected", new ReadOnlyCounter(rejected::getLocalValuePrimitive));
+    metrics.counter("recordsRejected", new ReadOnlyCounter(() -> rejected));
     metrics.counter(
-        "recordsWritten",
-        new ReadOnlyCounter(
-            () -> read.getLocalValuePrimitive() - rejected.getLocalValuePrimitive()));
+        "recordsWritten", new ReadOnlyCounter(() -> read.getLocalValuePrimitive() - rejected));
     mapper = mapping.mapper(batch);
     reused = new StreamRecord<>(null);
     ProcessingTimeService time = getProcessingTimeService();
@@ -136,7 +133,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     if (onBadRecord == BadRecordPolicy.Action.FAIL) {
       throw new BadRecordException(reason);
     }
-    rejected.add(1L);
+    rejected++;
     if (firstRejection == null) {
       firstRejection = reason;
     }
@@ -153,8 +150,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     output.collect(
         COUNTS,
         new StreamRecord<>(
-            RecordCounts.of(
-                read.getLocalValuePrimitive(), rejected.getLocalValuePrimitive(), firstRejection)));
+            RecordCounts.of(read.getLocalValuePrimitive(), rejected, firstRejection)));
   }
 
   /** A metric counter that shows a count kept elsewhere, so each record is counted once. */
