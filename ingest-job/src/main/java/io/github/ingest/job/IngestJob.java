@@ -1,5 +1,7 @@
 package io.github.ingest.job;
 
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.mapping.BadRecordException;
 import java.io.PrintStream;
@@ -21,19 +23,19 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob {
 
   /** The batch was committed, or there was nothing new. */
-  public static final int EXIT_OK = 0;
+  public static final int EXIT_OK = ExitCode.OK.code();
 
   /** The batch failed; nothing was committed. */
-  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_FAILED = ExitCode.FAILED.code();
 
-  /** A setting, the topic or the table is wrong; nothing was started. */
-  public static final int EXIT_BAD_CONFIG = 2;
+  /** A setting, the topic, the table or the source's state needs a person; nothing was started. */
+  public static final int EXIT_BAD_CONFIG = ExitCode.BAD_CONFIG.code();
 
   /** Kafka, the catalog or the storage could not be reached; nothing was started. */
-  public static final int EXIT_UNREACHABLE = 3;
+  public static final int EXIT_UNREACHABLE = ExitCode.UNREACHABLE.code();
 
   /** Another run committed the planned batch first; this run committed nothing. */
-  public static final int EXIT_CONFLICT = 4;
+  public static final int EXIT_CONFLICT = ExitCode.CONFLICT.code();
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
@@ -46,7 +48,7 @@ public final class IngestJob {
    */
   public static void main(String[] args) throws JobFailedException {
     int code = run(args, System.getenv(), System.out, System.err);
-    if (!BatchRun.onCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
+    if (!Submission.onCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
       System.exit(code);
     }
     if (code != EXIT_OK) {
@@ -72,16 +74,13 @@ public final class IngestJob {
     try {
       BatchRun.Outcome outcome = BatchRun.of(conf, out).run();
       return outcome == BatchRun.Outcome.NOTHING_NEW ? conf.nothingNewExitCode() : EXIT_OK;
-    } catch (StartException e) {
-      LOG.debug("Cannot start", e);
-      err.println("ingest: nothing started: " + e.getMessage());
-      return e.exitCode();
-    } catch (BatchConflictException e) {
-      LOG.debug("Lost to another run", e);
-      err.println("ingest: " + e.getMessage() + ": " + reason(e));
-      return EXIT_CONFLICT;
     } catch (Exception e) {
-      LOG.debug("Batch failed", e);
+      LOG.debug("Run failed", e);
+      IngestException known = IngestException.in(e);
+      if (known != null) {
+        err.println("ingest: " + line(known));
+        return known.exitCode().code();
+      }
       if (cause(e, CommitStateUnknownException.class) != null) {
         err.println(
             "ingest: batch failed and the catalog did not say whether its commit took effect;"
@@ -91,6 +90,19 @@ public final class IngestJob {
         err.println("ingest: batch failed, nothing committed: " + reason(e));
       }
       return EXIT_FAILED;
+    }
+  }
+
+  /** The line that says what a classified failure means. */
+  private static String line(IngestException e) {
+    switch (e.exitCode()) {
+      case BAD_CONFIG:
+      case UNREACHABLE:
+        return "nothing started: " + e.getMessage();
+      case CONFLICT:
+        return e.getMessage() + ": " + reason(e);
+      default:
+        return e.getMessage();
     }
   }
 

@@ -198,7 +198,7 @@ class BatchesITCase {
     }
 
     JobRunner.Result failed = source.run();
-    assertThat(failed.exitCode).isEqualTo(1);
+    assertThat(failed.exitCode).as(failed.toString()).isEqualTo(IngestJob.EXIT_BAD_CONFIG);
     assertThat(failed.stderr)
         .contains(
             "Offsets [10, 15) of partition 0 of topic retention were deleted by retention before"
@@ -285,7 +285,7 @@ class BatchesITCase {
     source.assertEveryMessageOnce();
   }
 
-  private static void inTransaction(
+  static void inTransaction(
       KafkaProducer<byte[], byte[]> producer,
       String topic,
       List<BalanceChangeMessage> messages,

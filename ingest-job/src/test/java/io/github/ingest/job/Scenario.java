@@ -1,5 +1,6 @@
 package io.github.ingest.job;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.core.batch.BatchState;
@@ -10,8 +11,10 @@ import io.github.ingest.job.stack.TableReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -40,6 +44,7 @@ final class Scenario {
   final Map<String, String> settings;
   private final int partitions;
   private final List<BalanceChangeMessage> produced = new ArrayList<>();
+  private final List<String> rejected = new ArrayList<>();
   private long seed;
 
   private Scenario(LocalStack stack, String name, int partitions) {
@@ -70,6 +75,58 @@ final class Scenario {
     }
     produced.addAll(messages);
     return messages;
+  }
+
+  /**
+   * Produces {@code count} messages that are not JSON, round robin over the partitions; each must
+   * land in the dead-letter table once.
+   */
+  void produceBad(int count) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      for (int i = 0; i < count; i++) {
+        byte[] value = ("not json " + topic + " " + rejected.size()).getBytes(UTF_8);
+        RecordMetadata sent =
+            producer.send(new ProducerRecord<>(topic, i % partitions, null, value)).get();
+        rejected.add(sent.partition() + ":" + sent.offset());
+      }
+    }
+  }
+
+  /** The dead-letter table of the scenario's table. */
+  Table deadLetters() {
+    return TableReader.load(settings, TABLE + "_rejected");
+  }
+
+  /** Asserts that the dead-letter table holds every bad message produced exactly once. */
+  void assertEveryDeadLetterOnce() {
+    assertThat(TableReader.rows(deadLetters()))
+        .extracting(row -> row.getField("kafka_partition") + ":" + row.getField("kafka_offset"))
+        .as("dead letters by partition and offset")
+        .containsExactlyInAnyOrderElementsOf(rejected);
+  }
+
+  /** Asserts that the table's rows carry exactly the batch numbers {@code numbers}. */
+  void assertRowBatchNumbers(Long... numbers) {
+    assertThat(
+            rows().stream()
+                .map(row -> Long.parseLong((String) row.getField("flink_log_batch_number")))
+                .distinct()
+                .sorted()
+                .collect(Collectors.toList()))
+        .as("batch numbers of the rows")
+        .containsExactly(numbers);
+  }
+
+  /** Deletes the consumer group's offsets of the topic, as Kafka does for an idle group. */
+  void deleteGroupOffsets() throws Exception {
+    try (Admin admin = stack.kafka().admin()) {
+      Set<TopicPartition> mine = new HashSet<>();
+      for (int partition = 0; partition < partitions; partition++) {
+        mine.add(new TopicPartition(topic, partition));
+      }
+      admin.deleteConsumerGroupOffsets("ingest", mine).all().get(30, TimeUnit.SECONDS);
+    }
+    assertThat(groupOffsets()).isEmpty();
   }
 
   /** Every message produced outside transactions or in committed ones. */
@@ -115,7 +172,9 @@ final class Scenario {
     }
     for (Snapshot snapshot :
         SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
-      batches.add(0, BatchState.fromSummary(snapshot.summary()));
+      if (snapshot.summary().containsKey("ingest.source")) {
+        batches.add(0, BatchState.fromSummary(snapshot.summary()));
+      }
     }
     return batches;
   }
@@ -144,12 +203,7 @@ final class Scenario {
    * row carries the batch number, log file name and timestamp of a committed batch.
    */
   void assertEveryMessageOnce() {
-    List<Record> rows = rows();
-    assertThat(rows)
-        .extracting(row -> (String) row.getField("bln_chg_key"))
-        .as("message ids in the table")
-        .containsExactlyInAnyOrderElementsOf(
-            produced.stream().map(m -> m.id).collect(Collectors.toList()));
+    List<Record> rows = assertMessageIdsOnce();
     Map<String, BatchState> byNumber = new TreeMap<>();
     for (BatchState batch : batches()) {
       byNumber.put(Long.toString(batch.number()), batch);
@@ -160,6 +214,20 @@ final class Scenario {
       assertThat(row.getField("flink_log_file_name")).isEqualTo(batch.logFileName());
       assertThat(row.getField("flink_log_batch_timestamp")).isEqualTo(batch.batchTimestamp());
     }
+  }
+
+  /**
+   * Asserts that the table holds every expected message exactly once and nothing else, whatever
+   * history it keeps; returns the rows.
+   */
+  List<Record> assertMessageIdsOnce() {
+    List<Record> rows = rows();
+    assertThat(rows)
+        .extracting(row -> (String) row.getField("bln_chg_key"))
+        .as("message ids in the table")
+        .containsExactlyInAnyOrderElementsOf(
+            produced.stream().map(m -> m.id).collect(Collectors.toList()));
+    return rows;
   }
 
   /** Asserts that the batch numbers in the table's history are 1, 2, ..., {@code count}. */

@@ -26,6 +26,8 @@ public final class BatchState implements Serializable {
   /** Prefix of every summary property this class writes. */
   public static final String PREFIX = "ingest.";
 
+  private static final String KAFKA = "kafka://";
+
   static final String SOURCE = PREFIX + "source";
   static final String NUMBER = PREFIX + "batch.number";
   static final String TIMESTAMP = PREFIX + "batch.timestamp";
@@ -37,6 +39,8 @@ public final class BatchState implements Serializable {
   static final String READ = PREFIX + "records.read";
   static final String WRITTEN = PREFIX + "records.written";
   static final String REJECTED = PREFIX + "records.rejected";
+  static final String TOPIC_ID = PREFIX + "kafka.topic-id";
+  static final String ORIGIN = PREFIX + "offsets.origin";
 
   private final String source;
   private final long number;
@@ -49,6 +53,8 @@ public final class BatchState implements Serializable {
   private final long read;
   private final long written;
   private final long rejected;
+  private final String topicId;
+  private final SortedMap<Integer, Long> origin;
 
   private BatchState(
       String source,
@@ -61,7 +67,9 @@ public final class BatchState implements Serializable {
       SortedMap<Integer, Long> lostFrom,
       long read,
       long written,
-      long rejected) {
+      long rejected,
+      String topicId,
+      SortedMap<Integer, Long> origin) {
     this.source = source;
     this.number = number;
     this.batchTimestamp = batchTimestamp;
@@ -73,6 +81,8 @@ public final class BatchState implements Serializable {
     this.read = read;
     this.written = written;
     this.rejected = rejected;
+    this.topicId = topicId;
+    this.origin = origin;
   }
 
   /**
@@ -110,7 +120,32 @@ public final class BatchState implements Serializable {
         Collections.emptySortedMap(),
         read,
         written,
-        rejected);
+        rejected,
+        "",
+        Collections.emptySortedMap());
+  }
+
+  /**
+   * This state, recording the id of the topic it read ({@code ""} if unknown) and the start offsets
+   * of the source's first batch, where reading starts again if the table is rolled back to before
+   * it.
+   */
+  public BatchState withSource(String newTopicId, Map<Integer, Long> newOrigin) {
+    check(newTopicId != null, "Invalid topic id: %s", newTopicId);
+    return new BatchState(
+        source,
+        number,
+        batchTimestamp,
+        logFileName,
+        runId,
+        startOffsets,
+        stopOffsets,
+        lostFrom,
+        read,
+        written,
+        rejected,
+        newTopicId,
+        Collections.unmodifiableSortedMap(new TreeMap<>(newOrigin)));
   }
 
   /**
@@ -137,7 +172,9 @@ public final class BatchState implements Serializable {
         Collections.unmodifiableSortedMap(new TreeMap<>(newLostFrom)),
         read,
         written,
-        rejected);
+        rejected,
+        topicId,
+        origin);
   }
 
   /** This state with the counts of a finished batch: read is written plus rejected. */
@@ -158,12 +195,42 @@ public final class BatchState implements Serializable {
         lostFrom,
         newWritten + newRejected,
         newWritten,
-        newRejected);
+        newRejected,
+        topicId,
+        origin);
   }
 
-  /** Whether {@code summary} records a batch of {@code source}. */
+  /**
+   * Whether {@code summary} records a batch of {@code source}: one under the same key, or, for a
+   * key that names the Kafka cluster by its id, one that an earlier release recorded under the
+   * bootstrap servers it was given for the same topic and group.
+   */
   public static boolean isBatchOf(String source, Map<String, String> summary) {
-    return summary != null && source.equals(summary.get(SOURCE));
+    String recorded = summary == null ? null : summary.get(SOURCE);
+    if (recorded == null) {
+      return false;
+    }
+    if (source.equals(recorded)) {
+      return true;
+    }
+    return !isServerKey(source) && isServerKey(recorded) && path(source).equals(path(recorded));
+  }
+
+  /**
+   * Whether {@code source} names its cluster by bootstrap servers ({@code host:port}), as releases
+   * before cluster ids did, rather than by the cluster's id.
+   */
+  static boolean isServerKey(String source) {
+    int slash = source.indexOf('/', KAFKA.length());
+    return source.startsWith(KAFKA)
+        && slash > 0
+        && source.substring(KAFKA.length(), slash).contains(":");
+  }
+
+  /** The topic and group part of a source key: {@code /topic?group=g}. */
+  private static String path(String source) {
+    int slash = source.indexOf('/', KAFKA.length());
+    return slash < 0 ? source : source.substring(slash);
   }
 
   /**
@@ -187,7 +254,9 @@ public final class BatchState implements Serializable {
             : Collections.emptySortedMap(),
         parseLong(summary, READ),
         parseLong(summary, WRITTEN),
-        parseLong(summary, REJECTED));
+        parseLong(summary, REJECTED),
+        summary.getOrDefault(TOPIC_ID, ""),
+        summary.containsKey(ORIGIN) ? parseOffsets(summary, ORIGIN) : Collections.emptySortedMap());
   }
 
   /** The summary properties that record this state. */
@@ -206,6 +275,12 @@ public final class BatchState implements Serializable {
     summary.put(READ, Long.toString(read));
     summary.put(WRITTEN, Long.toString(written));
     summary.put(REJECTED, Long.toString(rejected));
+    if (!topicId.isEmpty()) {
+      summary.put(TOPIC_ID, topicId);
+    }
+    if (!origin.isEmpty()) {
+      summary.put(ORIGIN, formatOffsets(origin));
+    }
     return summary;
   }
 
@@ -252,6 +327,19 @@ public final class BatchState implements Serializable {
     return lostFrom;
   }
 
+  /** The Kafka topic id of the topic this batch read; empty if a release before ids wrote it. */
+  public String topicId() {
+    return topicId;
+  }
+
+  /**
+   * The start offsets of the source's first batch, carried forward; empty if a release before it
+   * wrote the state.
+   */
+  public SortedMap<Integer, Long> origin() {
+    return origin;
+  }
+
   public long read() {
     return read;
   }
@@ -283,7 +371,9 @@ public final class BatchState implements Serializable {
         && runId.equals(that.runId)
         && startOffsets.equals(that.startOffsets)
         && stopOffsets.equals(that.stopOffsets)
-        && lostFrom.equals(that.lostFrom);
+        && lostFrom.equals(that.lostFrom)
+        && topicId.equals(that.topicId)
+        && origin.equals(that.origin);
   }
 
   @Override

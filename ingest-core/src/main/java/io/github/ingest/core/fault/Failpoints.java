@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ingest.failpoint=before-commit:await=DIR}: the run creates a file {@code
  *       DIR/<pid>-*.arrived} there and waits until {@code DIR/go} exists, so a test can line up
  *       several runs at one point.
+ *   <li>{@code ingest.failpoint=after-table-commit:fail-once=FILE}: the first time the point is
+ *       reached (FILE does not exist yet), FILE is created and the point throws, failing the task
+ *       as any error would; later times pass.
  * </ul>
  *
- * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #BEFORE_DEAD_LETTERS}, {@link
- * #AFTER_COMMIT}. Unset, a point costs one field read.
+ * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #AFTER_TABLE_COMMIT}, {@link
+ * #BEFORE_DEAD_LETTERS}, {@link #AFTER_COMMIT}. Unset, a point costs one field read.
  */
 public final class Failpoints {
 
@@ -27,6 +30,9 @@ public final class Failpoints {
 
   /** After every data file is written, before the table commit. */
   public static final String BEFORE_COMMIT = "before-commit";
+
+  /** In the committer, right after the target table commit. */
+  public static final String AFTER_TABLE_COMMIT = "after-table-commit";
 
   /** After the target table commit, before the dead letters are committed to their table. */
   public static final String BEFORE_DEAD_LETTERS = "before-dead-letters";
@@ -39,6 +45,7 @@ public final class Failpoints {
 
   private static final String ARMED = System.getProperty(PROPERTY);
   private static final String AWAIT = ":await=";
+  private static final String FAIL_ONCE = ":fail-once=";
   private static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(2);
 
   private Failpoints() {}
@@ -54,7 +61,20 @@ public final class Failpoints {
       Runtime.getRuntime().halt(137);
     } else if (ARMED.startsWith(point + AWAIT)) {
       await(Paths.get(ARMED.substring(point.length() + AWAIT.length())));
+    } else if (ARMED.startsWith(point + FAIL_ONCE)) {
+      failOnce(point, Paths.get(ARMED.substring(point.length() + FAIL_ONCE.length())));
     }
+  }
+
+  private static void failOnce(String point, Path marker) {
+    try {
+      Files.createFile(marker);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new IllegalStateException("failing once at failpoint " + point);
   }
 
   private static void await(Path dir) {

@@ -4,10 +4,13 @@ import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
 import io.github.ingest.core.batch.RecordCounts;
 import io.github.ingest.core.fault.Failpoints;
+import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -17,6 +20,7 @@ import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.TableLoader;
@@ -27,8 +31,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits a batch once every writer has finished: reconciles the counts (read = written +
  * rejected), fails the batch if there are more bad records than the policy allows, commits all data
- * files as one snapshot of the target table, guarded against concurrent batches, with the batch's
- * state in the summary, and then the batch's dead letters to their table. Parallelism 1.
+ * files as one snapshot of the target table together with the source's state (see {@link
+ * BatchLedger}), guarded against concurrent batches, and then the batch's dead letters to their
+ * table. Parallelism 1.
+ *
+ * <p>It may run more than once for one batch (Flink restarts a failed task): a committer that finds
+ * its run's batch in the table commits nothing and only completes the dead letters. It deletes the
+ * data files it was given only when it is certain that no commit of this run took effect; otherwise
+ * they stay for the orphan-file clean-up, which removes only unreferenced files.
  */
 final class BatchCommitter extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<CommitInput, Void>, BoundedOneInput {
@@ -39,6 +49,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   private final TableLoader tableLoader;
   private final TableLoader deadLetterLoader;
   private final BatchState batch;
+  private final BatchLedger.Position plannedFrom;
   private final BadRecordPolicy policy;
 
   private transient List<DataFile> dataFiles;
@@ -49,10 +60,12 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       TableLoader tableLoader,
       TableLoader deadLetterLoader,
       BatchState batch,
+      BatchLedger.Position plannedFrom,
       BadRecordPolicy policy) {
     this.tableLoader = tableLoader;
     this.deadLetterLoader = deadLetterLoader;
     this.batch = batch;
+    this.plannedFrom = plannedFrom;
     this.policy = policy;
   }
 
@@ -86,39 +99,42 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   public void endInput() {
     Table table = tableLoader.loadTable();
     Table deadLetters = deadLetterLoader == null ? null : deadLetterLoader.loadTable();
+    if (BatchLedger.landed(table, batch.source(), batch.runId())) {
+      // a committer that runs again after its commit (a task restart): the batch stands
+      LOG.warn("{} of run {} is committed already; not committing it again", batch, batch.runId());
+      adoptDeadLetters(table, deadLetters);
+      return;
+    }
     long written = records(dataFiles);
     long deadLettered = records(deadLetterFiles);
     try {
       reconcile(written, deadLettered);
     } catch (RuntimeException e) {
-      deleteQuietly(table.io(), dataFiles);
-      if (deadLetters != null) {
-        deleteQuietly(deadLetters.io(), deadLetterFiles);
-      }
+      deleteUncommitted(table, deadLetters);
       throw e;
     }
     BatchState committed = batch.withCounts(written, counts.rejected());
-    AppendFiles append =
-        new BaseTable(
-                BatchGuard.after(((HasTableOperations) table).operations(), batch, true),
-                table.name())
-            .newAppend();
-    dataFiles.forEach(append::appendFile);
-    committed.toSummary().forEach(append::set);
-    String manifest = null;
+    Map<String, String> deadLetterState = new LinkedHashMap<>();
     if (!deadLetterFiles.isEmpty()) {
-      manifest = DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch.runId());
-      append.set(DeadLetterTables.TABLE, deadLetters.name());
-      append.set(DeadLetterTables.MANIFEST, manifest);
+      deadLetterState.put(DeadLetterTables.TABLE, deadLetters.name());
+      deadLetterState.put(
+          DeadLetterTables.TABLE_UUID,
+          ((HasTableOperations) deadLetters).operations().current().uuid());
+      deadLetterState.put(
+          DeadLetterTables.MANIFEST,
+          DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch.runId()));
     }
-    Failpoints.reach(Failpoints.BEFORE_COMMIT);
+    BatchGuard guard =
+        BatchGuard.after(((HasTableOperations) table).operations(), batch, plannedFrom);
     try {
-      append.commit();
+      commit(table, guard, committed, dataFiles, deadLetterState);
     } catch (ValidationException | CommitFailedException e) {
-      // certainly not committed: the files are nobody's
-      deleteQuietly(table.io(), dataFiles);
-      if (deadLetters != null) {
-        deleteQuietly(deadLetters.io(), deadLetterFiles);
+      if (getRuntimeContext().getAttemptNumber() == 0 && !guard.uncertain()) {
+        // this run never committed: the files are nobody's
+        deleteUncommitted(table, deadLetters);
+      } else {
+        LOG.warn(
+            "Leaving the files of {} in place: an earlier attempt may have committed them", batch);
       }
       throw e;
     }
@@ -128,9 +144,50 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
         written,
         dataFiles.size(),
         table.name());
-    if (manifest != null) {
-      Failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
-      DeadLetterTables.adopt(deadLetters, committed, manifest);
+    Failpoints.reach(Failpoints.AFTER_TABLE_COMMIT);
+    adoptDeadLetters(table, deadLetters);
+  }
+
+  /**
+   * Appends {@code files} to {@code table} as one snapshot that records {@code committed} and
+   * {@code extraState} in its summary, and sets them as the source's state property in the same
+   * commit, through {@code guard}.
+   */
+  static void commit(
+      Table table,
+      BatchGuard guard,
+      BatchState committed,
+      List<DataFile> files,
+      Map<String, String> extraState) {
+    Map<String, String> state = new LinkedHashMap<>(committed.toSummary());
+    state.putAll(extraState);
+    Transaction transaction = new BaseTable(guard, table.name()).newTransaction();
+    AppendFiles append = transaction.newAppend();
+    files.forEach(append::appendFile);
+    state.forEach(append::set);
+    append.commit();
+    transaction
+        .updateProperties()
+        .set(BatchLedger.propertyKey(committed.source()), BatchLedger.encode(state))
+        .commit();
+    Failpoints.reach(Failpoints.BEFORE_COMMIT);
+    transaction.commitTransaction();
+  }
+
+  /** Commits the dead letters that the table's state of this run's batch lists, if any. */
+  private void adoptDeadLetters(Table table, Table deadLetters) {
+    if (deadLetters == null) {
+      return;
+    }
+    Failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
+    table.refresh();
+    DeadLetterTables.catchUp(table, deadLetters, batch.source(), "");
+  }
+
+  private void deleteUncommitted(Table table, Table deadLetters) {
+    deleteQuietly(table.io(), dataFiles);
+    if (deadLetters != null) {
+      deleteQuietly(deadLetters.io(), deadLetterFiles);
     }
   }
 

@@ -1,55 +1,99 @@
 package io.github.ingest.iceberg.sink;
 
 import io.github.ingest.core.batch.BatchState;
-import io.github.ingest.iceberg.batch.BatchHistory;
+import io.github.ingest.iceberg.batch.BatchLedger;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 
 /**
- * Table operations whose commits succeed only on top of the batch a run planned from: the newest
- * batch of the source in the metadata a commit builds on must be the planned batch's predecessor.
+ * Table operations whose commits succeed only on top of the state a run planned from, and never
+ * twice for one run.
  *
  * <p>Iceberg retries a commit that lost a race by refreshing the table and re-applying the change
  * on the new metadata, so a check before committing would not see a batch that another run
  * committed meanwhile. This check runs on the very metadata each attempt builds on; the catalog's
- * atomic swap from that metadata makes it a compare-and-swap.
+ * atomic swap from that metadata makes it a compare-and-swap. An attempt on metadata that already
+ * holds the run's batch (an earlier attempt committed it, but its answer was lost) succeeds without
+ * committing again. A failure of the catalog that does not say whether the swap happened is
+ * reported as Iceberg's {@code CommitStateUnknownException}, so nothing is cleaned up after it.
  */
 public final class BatchGuard extends ForwardingTableOperations {
 
-  private final BatchState planned;
-  private final boolean strict;
+  private final String source;
+  private final String runId;
+  private final long number;
+  private final BatchLedger.Position planned;
+  private boolean uncertain;
+  private boolean alreadyCommitted;
 
-  private BatchGuard(TableOperations delegate, BatchState planned, boolean strict) {
+  private BatchGuard(TableOperations delegate, BatchState batch, BatchLedger.Position planned) {
     super(delegate);
+    this.source = batch.source();
+    this.runId = batch.runId();
+    this.number = batch.number();
     this.planned = planned;
-    this.strict = strict;
   }
 
   /**
-   * Operations that commit {@code planned} only on top of its predecessor: with {@code strict}, the
-   * newest batch of the source must be the one numbered just below, else any lower one (a table
-   * that only some batches write to, such as a dead-letter table).
+   * Operations that commit {@code batch} only while the table's position of its source is still
+   * {@code planned}, the one its run planned from.
    */
-  public static BatchGuard after(TableOperations delegate, BatchState planned, boolean strict) {
-    return new BatchGuard(delegate, planned, strict);
+  public static BatchGuard after(
+      TableOperations delegate, BatchState batch, BatchLedger.Position planned) {
+    return new BatchGuard(delegate, batch, planned);
+  }
+
+  /** Operations that commit {@code batch}'s dead letters unless the table holds them already. */
+  public static BatchGuard once(TableOperations delegate, BatchState batch) {
+    return new BatchGuard(delegate, batch, null);
   }
 
   @Override
   public void commit(TableMetadata base, TableMetadata metadata) {
-    Optional<BatchState> newest = BatchHistory.latest(base, planned.source());
-    long expected = planned.number() - 1;
-    long found = newest.map(BatchState::number).orElse(0L);
-    if (strict ? found != expected : found > expected) {
-      throw new ValidationException(
-          "Cannot commit batch %s of %s: the table's newest batch of this source is %s, not %s;"
-              + " another run committed since this one planned, so this batch is dropped",
-          planned.number(),
-          planned.source(),
-          found == 0 ? "none" : "batch " + found,
-          expected == 0 ? "none" : "batch " + expected);
+    Optional<Map<String, String>> recorded = BatchLedger.recorded(base, source);
+    if (recorded.isPresent() && runId.equals(BatchState.fromSummary(recorded.get()).runId())) {
+      // an earlier attempt committed it (its answer was lost): that is this attempt's success,
+      // and Iceberg must not clean up the files that attempt committed
+      alreadyCommitted = true;
+      return;
     }
-    super.commit(base, metadata);
+    if (planned != null) {
+      BatchLedger.Position found = BatchLedger.position(base, source);
+      if (!found.sameAs(planned)) {
+        throw new ValidationException(
+            "Cannot commit batch %s of %s (run %s): it was planned %s, but the table is now %s;"
+                + " another run committed since this one planned, so this batch is dropped",
+            number, source, runId, planned, found);
+      }
+    }
+    try {
+      super.commit(base, metadata);
+    } catch (CommitFailedException | CommitStateUnknownException e) {
+      uncertain |= e instanceof CommitStateUnknownException;
+      throw e;
+    } catch (RuntimeException e) {
+      // Iceberg 1.3.0's JDBC catalog reports a connection lost during the update as a plain
+      // failure, and Iceberg would then delete what the commit may have made current
+      uncertain = true;
+      throw new CommitStateUnknownException(e);
+    }
+  }
+
+  /** Whether the table held this run's batch already, so the last attempt committed nothing. */
+  public boolean alreadyCommitted() {
+    return alreadyCommitted;
+  }
+
+  /**
+   * Whether an attempt to commit ended in a way that does not say whether it took effect (such as
+   * Iceberg's {@code CommitStateUnknownException}).
+   */
+  public boolean uncertain() {
+    return uncertain;
   }
 }

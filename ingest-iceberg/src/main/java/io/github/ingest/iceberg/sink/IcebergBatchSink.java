@@ -3,6 +3,7 @@ package io.github.ingest.iceberg.sink;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
 import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.iceberg.batch.BatchLedger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -31,7 +32,7 @@ import org.apache.iceberg.util.PropertyUtil;
  *
  * <pre>{@code
  * IcebergBatchSink.builder(rows, table, tableLoader)
- *     .batch(batchState)
+ *     .batch(batchState, plannedFrom)
  *     .counts(counts)
  *     .deadLetters(deadLetterRows, deadLetterTable, deadLetterLoader)
  *     .policy(policy)
@@ -44,6 +45,7 @@ public final class IcebergBatchSink {
   private final Table table;
   private final TableLoader tableLoader;
   private BatchState batch;
+  private BatchLedger.Position plannedFrom;
   private DataStream<RecordCounts> counts;
   private DataStream<RowData> deadLetterRows;
   private Table deadLetterTable;
@@ -66,11 +68,13 @@ public final class IcebergBatchSink {
   }
 
   /**
-   * The batch whose state the snapshot records; its data file names start with the batch's log file
-   * base name and a dash.
+   * The batch whose state the commit records, and the position of its source it was planned from:
+   * the commit succeeds only while the table's position is still that one. Its data file names
+   * start with the batch's log file base name and a dash.
    */
-  public IcebergBatchSink batch(BatchState newBatch) {
+  public IcebergBatchSink batch(BatchState newBatch, BatchLedger.Position newPlannedFrom) {
     this.batch = newBatch;
+    this.plannedFrom = newPlannedFrom;
     return this;
   }
 
@@ -120,7 +124,7 @@ public final class IcebergBatchSink {
             .transform(
                 "commit " + table.name(),
                 Types.VOID,
-                new BatchCommitter(tableLoader, deadLetterLoader, batch, policy))
+                new BatchCommitter(tableLoader, deadLetterLoader, batch, plannedFrom, policy))
             .uid("iceberg-committer")
             .setParallelism(1)
             .setMaxParallelism(1);

@@ -2,6 +2,7 @@ package io.github.ingest.job.config;
 
 import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;
@@ -234,7 +235,18 @@ public final class JobConf {
     return PlanOptions.forGroup(groupId())
         .startingAt(StartingPosition.parse(options.get(JobOptions.STARTING_OFFSETS)))
         .skipLostOffsets("skip".equals(options.get(JobOptions.ON_LOST_OFFSETS)))
-        .maxOffsetsPerPartition(options.get(JobOptions.MAX_OFFSETS_PER_PARTITION));
+        .maxOffsetsPerPartition(options.get(JobOptions.MAX_OFFSETS_PER_PARTITION))
+        .acceptTopicId(options.getOptional(JobOptions.ACCEPT_TOPIC_ID).orElse(""));
+  }
+
+  /** The run id of a batch whose lost dead letters the operator gave up; {@code ""} for none. */
+  public String abandonedDeadLettersRun() {
+    return options.getOptional(JobOptions.ABANDON_DEAD_LETTERS_RUN).orElse("").trim();
+  }
+
+  /** How often Flink restarts a failed task within the run. */
+  public int restartAttempts() {
+    return options.get(JobOptions.RESTART_ATTEMPTS);
   }
 
   /** What happens to bad records, and how many a batch tolerates. */
@@ -448,6 +460,10 @@ public final class JobConf {
       throw new IllegalArgumentException(
           "Invalid value for " + JobOptions.PARALLELISM.key() + ": " + parallelism);
     }
+    if (restartAttempts() < 0) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + JobOptions.RESTART_ATTEMPTS.key() + ": " + restartAttempts());
+    }
     try {
       mapping();
     } catch (IllegalArgumentException e) {
@@ -585,13 +601,10 @@ public final class JobConf {
         "Iceberg catalog properties, passed through, e.g. catalog.jdbc.user=ingest. A"
             + " variable's name maps to the key in lower case with dots for underscores, so keys"
             + " with a hyphen go in the file or a flag.");
-    text.append("\nExit codes:\n")
-        .append("  0  the batch was committed, or there was nothing new (see")
-        .append(" exit-code.nothing-new)\n")
-        .append("  1  the batch failed; nothing was committed, the next run retries it\n")
-        .append("  2  a setting, the topic or the table is wrong; nothing was started\n")
-        .append("  3  Kafka, the catalog or the storage cannot be reached; nothing was started\n")
-        .append("  4  another run committed this batch first; this run's files were deleted\n");
+    text.append("\nExit codes:\n");
+    for (ExitCode code : ExitCode.values()) {
+      text.append("  ").append(code.code()).append("  ").append(code.help()).append('\n');
+    }
     return text.toString();
   }
 

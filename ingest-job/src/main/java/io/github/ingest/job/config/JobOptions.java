@@ -35,8 +35,9 @@ public final class JobOptions {
           .stringType()
           .defaultValue("ingest")
           .withDescription(
-              "Consumer group of the source; with the topic and bootstrap servers it identifies"
-                  + " the source whose batches are counted.");
+              "Consumer group of the source; with the Kafka cluster (by its id, however the"
+                  + " brokers are spelled) and the topic it identifies the source whose batches"
+                  + " are counted.");
 
   public static final ConfigOption<String> CLIENT_ID =
       ConfigOptions.key("kafka.client-id")
@@ -71,6 +72,15 @@ public final class JobOptions {
               "When retention deleted records that no batch has read: fail (the run stops and"
                   + " says which offsets), or skip (they are logged and recorded in the snapshot"
                   + " summary as ingest.offsets.lost-from).");
+
+  public static final ConfigOption<String> ACCEPT_TOPIC_ID =
+      ConfigOptions.key("kafka.accept-topic-id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The id of a topic that was deleted and created again, to read from its earliest"
+                  + " offsets under the same source; batch numbers go on. A run that finds a"
+                  + " recreated topic stops with exit code 2 and prints the id.");
 
   public static final ConfigOption<Boolean> COMMIT_GROUP_OFFSETS =
       ConfigOptions.key("kafka.commit-group-offsets")
@@ -120,6 +130,15 @@ public final class JobOptions {
           .withDescription(
               "The dead-letter table, namespace.name; default the target table's name with"
                   + " _rejected. Created when missing.");
+
+  public static final ConfigOption<String> ABANDON_DEAD_LETTERS_RUN =
+      ConfigOptions.key("dead-letters.abandon-run")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The run id of a committed batch whose dead letters can no longer be added (their"
+                  + " files are gone), to go on without them; the run that stops on it prints the"
+                  + " id.");
 
   public static final ConfigOption<String> SOURCE_NAME =
       ConfigOptions.key("source.name")
@@ -229,6 +248,15 @@ public final class JobOptions {
                   + " the available cores, or on a cluster the parallelism of flink run -p or"
                   + " parallelism.default.");
 
+  public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+      ConfigOptions.key("job.restart-attempts")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "How often Flink restarts a failed task within the run, 10 s apart, whatever the"
+                  + " cluster's restart strategy; 0 leaves retries to the scheduler's next run."
+                  + " Restarts are safe: a committer that runs again recognises its batch.");
+
   public static final ConfigOption<Duration> PROGRESS_INTERVAL =
       ConfigOptions.key("progress.interval")
           .durationType()
@@ -256,12 +284,14 @@ public final class JobOptions {
               KAFKA_TIMEOUT,
               STARTING_OFFSETS,
               ON_LOST_OFFSETS,
+              ACCEPT_TOPIC_ID,
               COMMIT_GROUP_OFFSETS,
               MAX_OFFSETS_PER_PARTITION,
               BAD_RECORDS_POLICY,
               BAD_RECORDS_MAX_RATIO,
               BAD_RECORDS_MAX_COUNT,
               DEAD_LETTER_TABLE,
+              ABANDON_DEAD_LETTERS_RUN,
               SOURCE_NAME,
               MAPPING,
               TABLE,
@@ -276,6 +306,7 @@ public final class JobOptions {
               S3_SECRET_ACCESS_KEY,
               CLIENT_REGION,
               PARALLELISM,
+              RESTART_ATTEMPTS,
               PROGRESS_INTERVAL,
               NOTHING_NEW_EXIT_CODE));
 

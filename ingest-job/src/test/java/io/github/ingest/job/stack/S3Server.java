@@ -120,6 +120,13 @@ public final class S3Server implements AutoCloseable {
     }
   }
 
+  /** Deletes the object {@code key} of {@code bucket}. */
+  public void delete(String bucket, String key) {
+    try (S3Client s3 = client()) {
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+  }
+
   @Override
   public void close() {
     process.close();

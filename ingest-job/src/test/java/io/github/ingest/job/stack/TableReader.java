@@ -19,6 +19,12 @@ public final class TableReader {
 
   private TableReader() {}
 
+  /** The catalog that a job run with {@code settings} uses, as an operator would load it. */
+  public static Catalog catalog(Map<String, String> settings) {
+    JobConf conf = JobConf.resolve(settings);
+    return Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
+  }
+
   /** The table that a job run with {@code settings} writes. */
   public static Table load(Map<String, String> settings) {
     JobConf conf = JobConf.resolve(settings);

@@ -1,5 +1,7 @@
 package io.github.ingest.kafka.source;
 
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.IngestException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -77,13 +80,48 @@ public final class OffsetPlanner implements AutoCloseable {
    * earliest offset. Without, a partition starts at the group's committed offset, else at the
    * options' starting position. Every partition stops at its end, or after the options' cap.
    *
-   * @throws LostOffsetsException if a start is below the partition's log start offset and the
-   *     options do not allow skipping
-   * @throws IllegalStateException if a start is beyond the partition's end
+   * @throws IngestException with {@link ExitCode#BAD_CONFIG} if a start is below the partition's
+   *     log start offset and the options do not allow skipping, or beyond the partition's end
    */
   public OffsetPlan plan(
       String topic, Optional<Map<Integer, Long>> lastStops, PlanOptions options) {
+    return plan(topic, lastStops, "", options);
+  }
+
+  /**
+   * As {@link #plan(String, Optional, PlanOptions)}, for a source whose last batch read the topic
+   * with id {@code lastTopicId} ({@code ""} if unknown): a topic with another id was deleted and
+   * recreated, and its partitions start at their earliest offsets only if the options accept its
+   * id.
+   *
+   * @throws IngestException with {@link ExitCode#BAD_CONFIG} if the topic was recreated and its new
+   *     id is not accepted
+   */
+  public OffsetPlan plan(
+      String topic,
+      Optional<Map<Integer, Long>> lastStops,
+      String lastTopicId,
+      PlanOptions options) {
     List<TopicPartition> partitions = partitions(topic);
+    String topicId = topicId(topic);
+    boolean accepted = !topicId.isEmpty() && topicId.equals(options.acceptedTopicId());
+    if (lastStops.isPresent() && !lastTopicId.isEmpty() && !lastTopicId.equals(topicId)) {
+      if (!accepted) {
+        throw new IngestException(
+            ExitCode.BAD_CONFIG,
+            String.format(
+                "Topic %s was deleted and recreated: the table's batches read the topic with id"
+                    + " %s, the topic now has id %s. Set kafka.accept-topic-id=%s to read the new"
+                    + " topic from its earliest offsets; batch numbers go on",
+                topic, lastTopicId, topicId, topicId));
+      }
+      LOG.warn(
+          "Topic {} has the new id {}, as accepted: reading it from its start", topic, topicId);
+      lastStops = Optional.of(Collections.emptyMap());
+    } else if (lastStops.isPresent() && lastTopicId.isEmpty() && accepted) {
+      LOG.warn("Topic {} has the accepted id {}: reading it from its start", topic, topicId);
+      lastStops = Optional.of(Collections.emptyMap());
+    }
     Map<TopicPartition, Long> earliest = listOffsets(partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> end = listOffsets(partitions, OffsetSpec.latest());
     Map<TopicPartition, Long> starts = new HashMap<>();
@@ -94,15 +132,12 @@ public final class OffsetPlanner implements AutoCloseable {
       }
       for (Integer known : lastStops.get().keySet()) {
         if (known >= partitions.size()) {
-          throw new IllegalStateException(
-              "Topic "
-                  + topic
-                  + " has "
-                  + partitions.size()
-                  + " partitions, but the last batch"
-                  + " read partition "
-                  + known
-                  + ": was the topic deleted and recreated?");
+          throw recreated(
+              topic,
+              topicId,
+              String.format(
+                  "it has %d partitions, but the last batch read partition %d",
+                  partitions.size(), known));
         }
       }
     } else {
@@ -133,7 +168,8 @@ public final class OffsetPlanner implements AutoCloseable {
                     + " any batch read them",
                 start, logStart, partition.partition(), topic);
         if (!options.skipLostOffsets()) {
-          throw new LostOffsetsException(
+          throw new IngestException(
+              ExitCode.BAD_CONFIG,
               lost + ". Set kafka.on-lost-offsets=skip to skip them and go on.");
         }
         LOG.warn("{}: skipping them, as configured", lost);
@@ -141,11 +177,12 @@ public final class OffsetPlanner implements AutoCloseable {
         start = logStart;
       }
       if (start > logEnd) {
-        throw new IllegalStateException(
+        throw recreated(
+            topic,
+            topicId,
             String.format(
-                "Partition %d of topic %s ends at offset %d, before the start offset %d: was the"
-                    + " topic deleted and recreated?",
-                partition.partition(), topic, logEnd, start));
+                "partition %d ends at offset %d, before the start offset %d",
+                partition.partition(), logEnd, start));
       }
       long stop = logEnd;
       if (options.maxOffsetsPerPartition() > 0) {
@@ -153,7 +190,90 @@ public final class OffsetPlanner implements AutoCloseable {
       }
       ranges.add(OffsetRange.of(partition.partition(), start, stop));
     }
-    return OffsetPlan.of(topic, ranges, lostFrom);
+    return OffsetPlan.of(topic, widenCapped(topic, ranges, end), lostFrom);
+  }
+
+  private static IngestException recreated(String topic, String topicId, String evidence) {
+    return new IngestException(
+        ExitCode.BAD_CONFIG,
+        String.format(
+            "Topic %s does not hold what the table's batches read: %s. Was it deleted and"
+                + " recreated? If so, set kafka.accept-topic-id=%s to read the new topic from its"
+                + " earliest offsets",
+            topic, evidence, topicId.isEmpty() ? "<topic id>" : topicId));
+  }
+
+  /**
+   * Ranges that a cap cut short but that hold no visible record (only aborted records, transaction
+   * markers or compaction gaps) reach up to the next visible record, or to the end: otherwise every
+   * run would find such a window empty, report nothing new and never move on.
+   */
+  private List<OffsetRange> widenCapped(
+      String topic, List<OffsetRange> ranges, Map<TopicPartition, Long> end) {
+    List<OffsetRange> widened = new ArrayList<>();
+    KafkaConsumer<byte[], byte[]> reader = null;
+    try {
+      for (OffsetRange range : ranges) {
+        long logEnd = end.get(new TopicPartition(topic, range.partition()));
+        if (range.stop() >= logEnd) {
+          widened.add(range);
+          continue;
+        }
+        if (reader == null) {
+          reader = readCommittedConsumer();
+        }
+        if (!range.isEmpty() && lastVisible(reader, topic, range) >= 0) {
+          widened.add(range);
+          continue;
+        }
+        long next = firstVisible(reader, topic, range.partition(), range.stop(), logEnd);
+        long stop = next < 0 ? logEnd : next + 1;
+        LOG.info(
+            "Partition {}: no record in the capped range {}, reading up to offset {}",
+            range.partition(),
+            range,
+            stop);
+        widened.add(OffsetRange.of(range.partition(), range.start(), stop));
+      }
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+    return widened;
+  }
+
+  /** The first offset in {@code [from, to)} with a visible record, or -1. */
+  private long firstVisible(
+      KafkaConsumer<byte[], byte[]> consumer, String topic, int partition, long from, long to) {
+    TopicPartition topicPartition = new TopicPartition(topic, partition);
+    consumer.assign(Collections.singleton(topicPartition));
+    consumer.seek(topicPartition, from);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (consumer.position(topicPartition, timeout) < to) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            String.format(
+                "Cannot read offsets [%d, %d) of partition %d of topic %s within %d s",
+                from, to, partition, topic, timeout.getSeconds()));
+      }
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.offset() < to) {
+          return record.offset();
+        }
+      }
+    }
+    return -1;
+  }
+
+  private KafkaConsumer<byte[], byte[]> readCommittedConsumer() {
+    Properties consumerProperties = new Properties();
+    consumerProperties.putAll(properties);
+    consumerProperties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerProperties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return new KafkaConsumer<>(
+        consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /**
@@ -168,15 +288,8 @@ public final class OffsetPlanner implements AutoCloseable {
     if (plan.isEmpty()) {
       return plan;
     }
-    Properties consumerProperties = new Properties();
-    consumerProperties.putAll(properties);
-    consumerProperties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProperties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
     List<OffsetRange> ranges = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer()) {
       for (OffsetRange range : plan.ranges()) {
         long last = range.isEmpty() ? -1 : lastVisible(consumer, plan.topic(), range);
         ranges.add(
@@ -301,6 +414,30 @@ public final class OffsetPlanner implements AutoCloseable {
 
   /** The topic's partitions, by number. */
   public List<TopicPartition> partitions(String topic) {
+    return describe(topic).partitions().stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * The topic's id, which changes when the topic is deleted and created again; {@code ""} if the
+   * brokers do not report one.
+   */
+  public String topicId(String topic) {
+    Uuid id = describe(topic).topicId();
+    return id == null || Uuid.ZERO_UUID.equals(id) ? "" : id.toString();
+  }
+
+  /**
+   * The Kafka cluster's id, which names the cluster however its brokers are spelled; null if the
+   * brokers do not report one.
+   */
+  public String clusterId() {
+    return await(admin.describeCluster().clusterId(), "describe the Kafka cluster");
+  }
+
+  private TopicDescription describe(String topic) {
     TopicDescription description;
     try {
       description =
@@ -331,10 +468,7 @@ public final class OffsetPlanner implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while describing topic " + topic, e);
     }
-    return description.partitions().stream()
-        .map(p -> new TopicPartition(topic, p.partition()))
-        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-        .collect(Collectors.toList());
+    return description;
   }
 
   /** The offsets {@code spec} names, as a {@code read_committed} consumer sees them. */

@@ -10,31 +10,36 @@ public final class PlanOptions {
   private final StartingPosition startingPosition;
   private final boolean skipLostOffsets;
   private final long maxOffsetsPerPartition;
+  private final String acceptedTopicId;
 
   private PlanOptions(
       String groupId,
       StartingPosition startingPosition,
       boolean skipLostOffsets,
-      long maxOffsetsPerPartition) {
+      long maxOffsetsPerPartition,
+      String acceptedTopicId) {
     this.groupId = groupId;
     this.startingPosition = startingPosition;
     this.skipLostOffsets = skipLostOffsets;
     this.maxOffsetsPerPartition = maxOffsetsPerPartition;
+    this.acceptedTopicId = acceptedTopicId;
   }
 
   /** Group offsets first, else the earliest offsets; lost offsets fail the plan; no cap. */
   public static PlanOptions forGroup(String groupId) {
-    return new PlanOptions(groupId, StartingPosition.EARLIEST, false, 0);
+    return new PlanOptions(groupId, StartingPosition.EARLIEST, false, 0, "");
   }
 
   /** Where partitions start when neither the table nor the group has a position. */
   public PlanOptions startingAt(StartingPosition position) {
-    return new PlanOptions(groupId, position, skipLostOffsets, maxOffsetsPerPartition);
+    return new PlanOptions(
+        groupId, position, skipLostOffsets, maxOffsetsPerPartition, acceptedTopicId);
   }
 
   /** Whether to skip, rather than fail on, offsets that retention deleted before they were read. */
   public PlanOptions skipLostOffsets(boolean skip) {
-    return new PlanOptions(groupId, startingPosition, skip, maxOffsetsPerPartition);
+    return new PlanOptions(
+        groupId, startingPosition, skip, maxOffsetsPerPartition, acceptedTopicId);
   }
 
   /** At most {@code max} offsets per partition in one batch; 0 for no cap. */
@@ -42,7 +47,16 @@ public final class PlanOptions {
     if (max < 0) {
       throw new IllegalArgumentException("Invalid maximum offsets per partition: " + max);
     }
-    return new PlanOptions(groupId, startingPosition, skipLostOffsets, max);
+    return new PlanOptions(groupId, startingPosition, skipLostOffsets, max, acceptedTopicId);
+  }
+
+  /**
+   * The id of a recreated topic that may be read from its start although the source's batches read
+   * a topic of the same name with another id; {@code ""} for none.
+   */
+  public PlanOptions acceptTopicId(String topicId) {
+    return new PlanOptions(
+        groupId, startingPosition, skipLostOffsets, maxOffsetsPerPartition, topicId.trim());
   }
 
   public String groupId() {
@@ -59,5 +73,9 @@ public final class PlanOptions {
 
   public long maxOffsetsPerPartition() {
     return maxOffsetsPerPartition;
+  }
+
+  public String acceptedTopicId() {
+    return acceptedTopicId;
   }
 }

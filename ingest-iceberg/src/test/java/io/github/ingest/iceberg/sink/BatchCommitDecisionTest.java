@@ -1,0 +1,286 @@
+package io.github.ingest.iceberg.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commit decision against a real Iceberg table (a JDBC catalog on SQLite, files in memory):
+ * what the next batch continues after, and whether a commit goes through, after what runs and
+ * operators do to the table.
+ */
+class BatchCommitDecisionTest {
+
+  private static final String SOURCE = "kafka://cluster-1/topic?group=ingest";
+  private static final String LEGACY = "kafka://127.0.0.1:9092/topic?group=ingest";
+
+  @TempDir Path dir;
+
+  private ReleasingJdbcCatalog catalog;
+  private Table table;
+  private final AtomicInteger files = new AtomicInteger();
+
+  @BeforeEach
+  void createTable() {
+    catalog = new ReleasingJdbcCatalog();
+    catalog.initialize(
+        "ingest",
+        Map.of(
+            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+            "warehouse", "memory://warehouse",
+            "io-impl", "org.apache.iceberg.inmemory.InMemoryFileIO"));
+    catalog.createNamespace(Namespace.of("lake"));
+    table =
+        catalog.createTable(
+            TableIdentifier.of("lake", "t"),
+            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())),
+            PartitionSpec.unpartitioned(),
+            Map.of("format-version", "2"));
+  }
+
+  @AfterEach
+  void closeCatalog() throws Exception {
+    catalog.close();
+  }
+
+  @Test
+  void aNewSourceStartsAtOneAndEachBatchContinuesAfterTheLast() {
+    assertThat(position().last()).isEmpty();
+    assertThat(position().nextNumber()).isEqualTo(1);
+    assertThat(position().startOffsets()).isEmpty();
+
+    BatchState first = commitNext(10);
+    BatchState second = commitNext(20);
+
+    BatchLedger.Position position = position();
+    assertThat(position.last()).contains(second);
+    assertThat(position.rolledBack()).isFalse();
+    assertThat(position.nextNumber()).isEqualTo(3);
+    assertThat(position.startOffsets()).contains(Map.of(0, 20L));
+    assertThat(position.origin()).isEqualTo(first.startOffsets());
+    assertThat(table.properties()).containsKey(BatchLedger.propertyKey(SOURCE));
+  }
+
+  @Test
+  void theCommitOfABatchThatIsInTheTableAlreadyCommitsNothing() {
+    BatchLedger.Position planned = position();
+    BatchState batch = batch(planned, 10);
+    commit(batch, planned);
+    table.refresh();
+    long snapshot = table.currentSnapshot().snapshotId();
+
+    // the committer runs again (a restart, or a retry after a lost answer) with the same batch
+    BatchGuard again = guard(batch, planned);
+    BatchCommitter.commit(table, again, batch, List.of(dataFile()), Map.of());
+
+    table.refresh();
+    assertThat(again.alreadyCommitted()).isTrue();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(count(table.snapshots())).isEqualTo(1);
+    assertThat(BatchLedger.landed(table, SOURCE, batch.runId())).isTrue();
+  }
+
+  @Test
+  void aBatchThatAnotherRunCommittedSincePlanningIsRejected() {
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 10);
+    BatchState theirs = batch(planned, 12);
+    commit(theirs, planned);
+
+    BatchGuard guard = guard(mine, planned);
+    assertThatThrownBy(
+            () -> BatchCommitter.commit(table, guard, mine, List.of(dataFile()), Map.of()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Cannot commit batch 1 of " + SOURCE)
+        .hasMessageContaining("it was planned a new source, but the table is now after batch 1")
+        .hasMessageContaining("another run committed since this one planned");
+    table.refresh();
+    assertThat(guard.uncertain()).isFalse();
+    assertThat(count(table.snapshots())).isEqualTo(1);
+    assertThat(BatchLedger.landed(table, SOURCE, mine.runId())).isFalse();
+    assertThat(position().last().map(BatchState::runId)).contains(theirs.runId());
+  }
+
+  @Test
+  void anAppendOfAnotherWriterSqueezedInIsNoConflict() {
+    commitNext(10);
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 20);
+    table.newAppend().appendFile(dataFile()).commit();
+
+    commit(mine, planned);
+
+    assertThat(position().last().map(BatchState::runId)).contains(mine.runId());
+    assertThat(count(table.snapshots())).isEqualTo(3);
+  }
+
+  @Test
+  void afterARollbackTheRolledBackRangeIsReadAgainUnderANewNumber() {
+    commitNext(10);
+    BatchState second = commitNext(20);
+    commitNext(30);
+    table.manageSnapshots().rollbackTo(snapshotOf(second).snapshotId()).commit();
+
+    BatchLedger.Position position = position();
+    assertThat(position.rolledBack()).isTrue();
+    assertThat(position.after()).contains(second);
+    assertThat(position.nextNumber()).isEqualTo(4);
+    assertThat(position.startOffsets()).contains(Map.of(0, 20L));
+
+    BatchState fourth = commitNext(30);
+    assertThat(fourth.number()).isEqualTo(4);
+    assertThat(position().rolledBack()).isFalse();
+    assertThat(position().nextNumber()).isEqualTo(5);
+  }
+
+  @Test
+  void afterARollbackPastTheFirstBatchReadingStartsAtTheFirstBatchsStart() {
+    table.newAppend().appendFile(dataFile()).commit();
+    table.refresh();
+    long beforeAny = table.currentSnapshot().snapshotId();
+    commitNext(10);
+    commitNext(20);
+    table.manageSnapshots().rollbackTo(beforeAny).commit();
+
+    BatchLedger.Position position = position();
+    assertThat(position.rolledBack()).isTrue();
+    assertThat(position.after()).isEmpty();
+    assertThat(position.startOffsets()).contains(Map.of(0, 0L));
+    assertThat(position.nextNumber()).isEqualTo(3);
+  }
+
+  @Test
+  void maintenanceThatExpiresEveryBatchSnapshotKeepsThePosition() {
+    commitNext(10);
+    BatchState second = commitNext(20);
+    table.rewriteManifests().rewriteIf(manifest -> true).commit();
+    table.newAppend().appendFile(dataFile()).commit();
+    table.refresh();
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+    table.refresh();
+    assertThat(count(table.snapshots())).isEqualTo(1);
+
+    BatchLedger.Position position = position();
+    assertThat(position.rolledBack()).isFalse();
+    assertThat(position.last()).contains(second);
+    assertThat(position.nextNumber()).isEqualTo(3);
+    assertThat(position.startOffsets()).contains(Map.of(0, 20L));
+  }
+
+  @Test
+  void aTableOfAnEarlierReleaseIsReadFromItsHistoryAndCarriedForward() {
+    BatchState legacy = batch(BatchLedger.newSource(), LEGACY, 10);
+    var append = table.newAppend().appendFile(dataFile());
+    legacy.toSummary().forEach(append::set);
+    append.commit();
+    table.refresh();
+
+    BatchLedger.Position position = position();
+    assertThat(position.last()).contains(legacy);
+    assertThat(position.nextNumber()).isEqualTo(2);
+    assertThat(position.startOffsets()).contains(Map.of(0, 10L));
+
+    BatchState next = commitNext(15);
+    assertThat(next.number()).isEqualTo(2);
+    assertThat(BatchLedger.decode(table.properties().get(BatchLedger.propertyKey(SOURCE))))
+        .containsEntry("ingest.batch.number", "2");
+    assertThat(position().startOffsets()).contains(Map.of(0, 15L));
+  }
+
+  @Test
+  void anotherSourceInTheSameTableIsCountedApart() {
+    commitNext(10);
+    String other = "kafka://cluster-1/other?group=ingest";
+    BatchLedger.Position planned = BatchLedger.position(table, other);
+    assertThat(planned.nextNumber()).isEqualTo(1);
+    commit(batch(planned, other, 5), planned);
+    assertThat(position().nextNumber()).isEqualTo(2);
+    assertThat(BatchLedger.position(table, other).nextNumber()).isEqualTo(2);
+  }
+
+  private BatchLedger.Position position() {
+    table.refresh();
+    return BatchLedger.position(table, SOURCE);
+  }
+
+  /** Plans and commits the next batch of the source, stopping at {@code stop}. */
+  private BatchState commitNext(long stop) {
+    BatchLedger.Position planned = position();
+    BatchState batch = batch(planned, stop);
+    commit(batch, planned);
+    return BatchState.fromSummary(snapshotOf(batch).summary());
+  }
+
+  private void commit(BatchState batch, BatchLedger.Position planned) {
+    BatchCommitter.commit(
+        table, guard(batch, planned), batch.withCounts(1, 0), List.of(dataFile()), Map.of());
+    table.refresh();
+  }
+
+  private BatchGuard guard(BatchState batch, BatchLedger.Position planned) {
+    return BatchGuard.after(((HasTableOperations) table).operations(), batch, planned);
+  }
+
+  private BatchState batch(BatchLedger.Position planned, long stop) {
+    return batch(planned, SOURCE, stop);
+  }
+
+  private static BatchState batch(BatchLedger.Position planned, String source, long stop) {
+    BatchMetadata metadata =
+        BatchMetadata.builder()
+            .number(planned.nextNumber())
+            .start(Instant.parse("2026-12-01T10:00:00Z"))
+            .sourceEndpoint("127.0.0.1:9092")
+            .clientId("ingest")
+            .sourceName("topic")
+            .build();
+    Map<Integer, Long> start = planned.startOffsets().orElse(Map.of(0, 0L));
+    Map<Integer, Long> starts = Map.of(0, start.getOrDefault(0, 0L));
+    return BatchState.of(source, metadata, starts, Map.of(0, stop), 0, 0, 0)
+        .withSource("topic-id-1", planned.last().isPresent() ? planned.origin() : Map.of(0, 0L));
+  }
+
+  private Snapshot snapshotOf(BatchState batch) {
+    table.refresh();
+    return BatchLedger.snapshotOf(table, batch.source(), batch.runId()).orElseThrow();
+  }
+
+  private DataFile dataFile() {
+    return DataFiles.builder(PartitionSpec.unpartitioned())
+        .withPath("memory://warehouse/lake/t/data/f-" + files.incrementAndGet() + ".parquet")
+        .withFileSizeInBytes(100)
+        .withRecordCount(1)
+        .build();
+  }
+
+  private static int count(Iterable<Snapshot> snapshots) {
+    List<Snapshot> all = new ArrayList<>();
+    snapshots.forEach(all::add);
+    return all.size();
+  }
+}

@@ -1,0 +1,101 @@
+package io.github.ingest.job;
+
+import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.iceberg.sink.IcebergBatchSink;
+import io.github.ingest.job.config.JobConf;
+import io.github.ingest.kafka.mapping.MappingOperator;
+import io.github.ingest.kafka.source.BoundedKafkaSources;
+import io.github.ingest.kafka.source.OffsetPlan;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.api.common.time.Time;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.table.data.RowData;
+import org.apache.iceberg.flink.TableLoader;
+
+/**
+ * The Flink job of one batch: a bounded Kafka source, the mapping, parallel writers and one
+ * committer. Assembling it reads and writes nothing.
+ */
+final class Pipeline {
+
+  private Pipeline() {}
+
+  /** The job that reads {@code batch.toRead} and commits it as {@code planned}. */
+  static StreamGraph assemble(
+      StreamExecutionEnvironment env,
+      JobConf conf,
+      PreparedBatch batch,
+      BatchMetadata metadata,
+      BatchState planned) {
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    // pinned, so a cluster's restart strategy does not decide it; restarts are safe because a
+    // committer that runs again finds its batch committed and commits nothing
+    env.setRestartStrategy(
+        conf.restartAttempts() == 0
+            ? RestartStrategies.noRestart()
+            : RestartStrategies.fixedDelayRestart(conf.restartAttempts(), Time.seconds(10)));
+    // operators never keep or change a record they passed on: no copies between them
+    env.getConfig().enableObjectReuse();
+    // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
+    int parallelism = parallelism(conf, batch.toRead, env);
+    BadRecordPolicy policy = conf.badRecordPolicy();
+    SingleOutputStreamOperator<RowData> rows =
+        env.fromSource(
+                BoundedKafkaSources.of(batch.toRead, conf.kafkaProperties(), conf.clientId()),
+                WatermarkStrategy.noWatermarks(),
+                "read " + conf.topic())
+            .uid("kafka-source")
+            .setParallelism(parallelism)
+            .transform(
+                "map " + batch.rowMapping.name(),
+                TypeInformation.of(RowData.class),
+                new MappingOperator(
+                    batch.rowMapping,
+                    metadata,
+                    conf.groupId(),
+                    policy.action(),
+                    conf.kafkaTimeout()))
+            .uid("mapping")
+            .setParallelism(parallelism);
+    IcebergBatchSink sink =
+        IcebergBatchSink.builder(
+                rows, batch.table.get(), TableLoader.fromCatalog(batch.catalogLoader, conf.table()))
+            .batch(planned, batch.position)
+            .counts(rows.getSideOutput(MappingOperator.COUNTS))
+            .policy(policy);
+    if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
+      sink.deadLetters(
+          rows.getSideOutput(MappingOperator.DEAD_LETTERS),
+          batch.deadLetters.get(),
+          TableLoader.fromCatalog(batch.catalogLoader, conf.deadLetterTable()));
+    }
+    sink.append();
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobName(
+        "ingest " + conf.topic() + " batch " + planned.number() + " into " + conf.table());
+    return graph;
+  }
+
+  /**
+   * As set, else one reader and writer a partition, at most the cores here or, on a cluster, the
+   * parallelism {@code flink run -p} or the cluster's {@code parallelism.default} gives.
+   */
+  private static int parallelism(JobConf conf, OffsetPlan plan, StreamExecutionEnvironment env) {
+    if (conf.parallelism() != null) {
+      return conf.parallelism();
+    }
+    int partitions = Math.max(1, plan.nonEmptyRanges().size());
+    int available =
+        Submission.onCluster(env)
+            ? env.getParallelism()
+            : Runtime.getRuntime().availableProcessors();
+    return Math.min(partitions, Math.max(1, available));
+  }
+}

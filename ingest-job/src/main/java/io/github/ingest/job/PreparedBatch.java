@@ -1,0 +1,181 @@
+package io.github.ingest.job;
+
+import static io.github.ingest.job.Startup.setUp;
+
+import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.deadletter.DeadLetterTables;
+import io.github.ingest.iceberg.table.Tables;
+import io.github.ingest.job.config.JobConf;
+import io.github.ingest.kafka.source.OffsetPlan;
+import io.github.ingest.kafka.source.OffsetPlanner;
+import io.github.ingest.kafka.source.SourceKey;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A batch ready to run or to print: its source, where the table says it starts, its number, the
+ * offsets to read, the tables and the mapping in the table's column order. Preparing it writes
+ * nothing but what a run needs before reading (the tables, and dead letters a dead run left
+ * behind); for {@code plan}, nothing at all.
+ */
+final class PreparedBatch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PreparedBatch.class);
+
+  final String source;
+  final BatchLedger.Position position;
+  final OffsetPlan plan;
+  final OffsetPlan toRead;
+  final String topicId;
+  final CatalogLoader catalogLoader;
+  final Optional<Table> table;
+  final Optional<Table> deadLetters;
+  final Mapping rowMapping;
+
+  private PreparedBatch(
+      String source,
+      BatchLedger.Position position,
+      OffsetPlan plan,
+      OffsetPlan toRead,
+      String topicId,
+      CatalogLoader catalogLoader,
+      Optional<Table> table,
+      Optional<Table> deadLetters,
+      Mapping rowMapping) {
+    this.source = source;
+    this.position = position;
+    this.plan = plan;
+    this.toRead = toRead;
+    this.topicId = topicId;
+    this.catalogLoader = catalogLoader;
+    this.table = table;
+    this.deadLetters = deadLetters;
+    this.rowMapping = rowMapping;
+  }
+
+  static PreparedBatch prepare(JobConf conf, OffsetPlanner planner) {
+    boolean write = !conf.planOnly();
+    String clusterId = setUp("Kafka", planner::clusterId);
+    String topicId = setUp("Kafka", () -> planner.topicId(conf.topic()));
+    String source = SourceKey.of(clusterId, conf.bootstrapServers(), conf.topic(), conf.groupId());
+    CatalogLoader catalogLoader =
+        setUp("the catalog", () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()));
+    Catalog catalog = setUp("the catalog", catalogLoader::loadCatalog);
+    Mapping mapping = conf.mapping();
+    Optional<Table> table =
+        setUp(
+            "the catalog or its warehouse",
+            () ->
+                !write && !catalog.tableExists(conf.table())
+                    ? Optional.<Table>empty()
+                    : Optional.of(Tables.loadOrCreate(catalog, conf.table(), mapping)));
+    Optional<Table> deadLetters =
+        setUp(
+            "the catalog or its warehouse",
+            () -> deadLetterTable(conf, catalog, table.isPresent() && write));
+    if (write && deadLetters.isPresent()) {
+      setUp(
+          "the catalog or its warehouse",
+          () -> {
+            DeadLetterTables.catchUp(
+                table.get(), deadLetters.get(), source, conf.abandonedDeadLettersRun());
+            return null;
+          });
+    }
+    BatchLedger.Position position =
+        table.map(t -> BatchLedger.position(t, source)).orElse(BatchLedger.newSource());
+    if (write && position.rolledBack() && deadLetters.isPresent()) {
+      long kept = position.after().map(BatchState::number).orElse(0L);
+      setUp(
+          "the catalog or its warehouse",
+          () -> DeadLetterTables.rollBack(deadLetters.get(), source, kept));
+    }
+    OffsetPlan plan =
+        setUp(
+            "Kafka",
+            () ->
+                planner.plan(
+                    conf.topic(), position.startOffsets(), position.topicId(), conf.planOptions()));
+    OffsetPlan toRead = setUp("Kafka", () -> planner.visible(plan));
+    LOG.info(
+        "Planned batch {} of {} {}: {}; to read: {}",
+        position.nextNumber(),
+        source,
+        position,
+        plan,
+        toRead);
+    return new PreparedBatch(
+        source,
+        position,
+        plan,
+        toRead,
+        topicId,
+        catalogLoader,
+        table,
+        deadLetters,
+        inColumnOrder(mapping, table));
+  }
+
+  /** The batch number: one more than the newest ever committed for the source. */
+  long number() {
+    return position.nextNumber();
+  }
+
+  /** What every row of the batch records about its run, which starts at {@code clock}'s now. */
+  BatchMetadata metadata(JobConf conf, Clock clock) {
+    return BatchMetadata.builder()
+        .number(number())
+        .start(clock.instant())
+        .sourceEndpoint(conf.bootstrapServers())
+        .clientId(conf.clientId())
+        .sourceName(conf.sourceName())
+        .build();
+  }
+
+  /** The state the batch will commit, before its counts. */
+  BatchState planned(BatchMetadata batch) {
+    Map<Integer, Long> origin = position.last().isPresent() ? position.origin() : plan.starts();
+    return BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
+        .withLostFrom(plan.lostFrom())
+        .withSource(topicId, origin);
+  }
+
+  /**
+   * The dead-letter table: created when the policy stores dead letters and {@code create}, loaded
+   * when it exists, so dead letters of an earlier batch can still be caught up.
+   */
+  private static Optional<Table> deadLetterTable(JobConf conf, Catalog catalog, boolean create) {
+    boolean store = conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER;
+    if (store && create) {
+      return Optional.of(DeadLetterTables.loadOrCreate(catalog, conf.deadLetterTable()));
+    }
+    return catalog.tableExists(conf.deadLetterTable())
+        ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
+        : Optional.empty();
+  }
+
+  /** Rows are built in the table's column order, which evolution may have made differ. */
+  private static Mapping inColumnOrder(Mapping mapping, Optional<Table> table) {
+    return table
+        .map(
+            t ->
+                mapping.reorderedAs(
+                    t.schema().columns().stream()
+                        .map(Types.NestedField::name)
+                        .collect(Collectors.toList())))
+        .orElse(mapping);
+  }
+}

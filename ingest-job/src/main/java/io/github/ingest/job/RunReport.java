@@ -1,0 +1,133 @@
+package io.github.ingest.job;
+
+import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.job.config.JobConf;
+import io.github.ingest.kafka.source.OffsetPlan;
+import io.github.ingest.kafka.source.OffsetRange;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.runtime.jobgraph.JobType;
+
+/** What a run prints on standard output: the plan, nothing new, or the committed batch. */
+final class RunReport {
+
+  private final JobConf conf;
+  private final PrintStream out;
+
+  RunReport(JobConf conf, PrintStream out) {
+    this.conf = conf;
+    this.out = out;
+  }
+
+  void plan(PreparedBatch batch) {
+    OffsetPlan plan = batch.plan;
+    out.printf(
+        "Plan of the next batch of %s into %s (nothing written)%n", batch.source, conf.table());
+    out.printf("  batch:   %d, %s%n", batch.number(), after(batch));
+    for (int i = 0; i < plan.ranges().size(); i++) {
+      OffsetRange range = plan.ranges().get(i);
+      OffsetRange read = batch.toRead.ranges().get(i);
+      out.printf(
+          "  partition %d: [%d, %d) %d offsets%s%s%n",
+          range.partition(),
+          range.start(),
+          range.stop(),
+          range.size(),
+          read.stop() < range.stop()
+              ? String.format(", records up to offset %d", read.stop() - 1)
+              : "",
+          plan.lostFrom().containsKey(range.partition())
+              ? String.format(
+                  ", offsets [%d, %d) lost to retention are skipped",
+                  plan.lostFrom().get(range.partition()), range.start())
+              : "");
+    }
+    out.printf(
+        "  total:   %d offsets in %d partitions%s%n",
+        plan.size(),
+        plan.nonEmptyRanges().size(),
+        batch.toRead.isEmpty() ? ": nothing new, a run would commit nothing" : "");
+  }
+
+  /** What the batch continues after, for the plan. */
+  private static String after(PreparedBatch batch) {
+    if (batch.position.last().isEmpty()) {
+      return "after none (a new source)";
+    }
+    if (!batch.position.rolledBack()) {
+      return "after batch " + batch.position.last().get().number();
+    }
+    return batch.position.after().map(b -> "after batch " + b.number()).orElse("from the start")
+        + " (the table was rolled back from batch "
+        + batch.position.last().get().number()
+        + ")";
+  }
+
+  void rolledBack(PreparedBatch batch) {
+    if (batch.position.rolledBack()) {
+      out.printf(
+          "The table was rolled back: its newest batch of this source was %d, its history now"
+              + " ends %s; batch %d reads from there again%n",
+          batch.position.last().get().number(),
+          batch.position.after().map(b -> "at batch " + b.number()).orElse("before any batch"),
+          batch.number());
+    }
+  }
+
+  void nothingNew(PreparedBatch batch) {
+    out.printf(
+        "Nothing new on topic %s since %s: nothing committed.%n",
+        conf.topic(),
+        batch.position.after().map(state -> "batch " + state.number()).orElse("the start"));
+  }
+
+  void groupOffsetsBehind(Exception e) {
+    out.printf(
+        "  warning: the batch stands, but consumer group %s still shows the old offsets: %s%n",
+        conf.groupId(), e.getMessage());
+  }
+
+  void committed(
+      BatchState committed,
+      OffsetPlan plan,
+      long snapshotId,
+      Map<String, String> summary,
+      long nanos,
+      String jobId,
+      JobType mode) {
+    out.printf(
+        "Batch %d of %s committed to %s as snapshot %d%n",
+        committed.number(), committed.source(), conf.table(), snapshotId);
+    out.printf(
+        "  records: %d read, %d written, %d rejected%s%n",
+        committed.read(),
+        committed.written(),
+        committed.rejected(),
+        committed.rejected() == 0
+            ? ""
+            : conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER
+                ? " (in table " + conf.deadLetterTable() + ")"
+                : " (skipped)");
+    out.printf("  offsets: %s%n", plan);
+    plan.lostFrom()
+        .forEach(
+            (partition, from) ->
+                out.printf(
+                    "  skipped: partition %d offsets [%d, %d), deleted by retention before they"
+                        + " were read%n",
+                    partition, from, committed.startOffsets().get(partition)));
+    out.printf(
+        "  files:   %s data files, %s bytes, log file %s%n",
+        summary.getOrDefault("added-data-files", "0"),
+        summary.getOrDefault("added-files-size", "0"),
+        committed.logFileName());
+    out.printf(
+        Locale.ROOT,
+        "  took:    %.1f s, %,d records/s%n",
+        nanos / 1e9,
+        Math.round(committed.read() / Math.max(1e-3, nanos / 1e9)));
+    out.printf("  flink:   job %s, runtime mode %s%n", jobId, mode);
+  }
+}
