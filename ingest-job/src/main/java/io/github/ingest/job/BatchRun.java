@@ -8,6 +8,9 @@ import io.github.ingest.core.fault.Failpoints;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.maintenance.MaintenanceReport;
+import io.github.ingest.iceberg.maintenance.RunLease;
+import io.github.ingest.iceberg.maintenance.TableMaintenance;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlanner;
 import java.io.PrintStream;
@@ -70,24 +73,24 @@ final class BatchRun {
       StreamExecutionEnvironment env = submission.environment();
       StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned);
       JobType mode = graph.getJobType();
-      String jobId = execute(env, graph, batch, planned);
+      Table table = batch.table.get();
+      String jobId;
+      try (RunLease lease = RunLease.hold(table, planned.runId())) {
+        jobId = execute(env, graph, batch, planned);
+      }
       Failpoints.reach(Failpoints.AFTER_COMMIT);
 
-      Table table = batch.table.get();
       table.refresh();
       Snapshot snapshot =
           BatchLedger.snapshotOf(table, batch.source, planned.runId())
               .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
       BatchState committed = BatchState.fromSummary(snapshot.summary());
       report.committed(
-          committed,
-          batch.plan,
-          snapshot.snapshotId(),
-          snapshot.summary(),
-          System.nanoTime() - started,
-          jobId,
-          mode);
+          committed, batch.plan, table, snapshot, System.nanoTime() - started, jobId, mode);
       commitGroupOffsets(planner, committed);
+      if (conf.maintenance().afterRun()) {
+        compactIfDue(table);
+      }
       return Outcome.COMMITTED;
     }
   }
@@ -122,6 +125,25 @@ final class BatchRun {
             e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Compacts the table once one of its partitions holds {@code maintenance.after-run-min-files}
+   * small files. The batch stands whatever happens here: a failure is a warning.
+   */
+  private void compactIfDue(Table table) {
+    try {
+      int most = TableMaintenance.mostSmallFilesInAPartition(table);
+      if (most < conf.maintenance().afterRunMinFiles()) {
+        return;
+      }
+      MaintenanceReport compacted =
+          TableMaintenance.of(table, submission::environment).compactOnly();
+      report.compacted(compacted);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot compact table {} after the batch", table.name(), e);
+      report.compactionFailed(e);
     }
   }
 

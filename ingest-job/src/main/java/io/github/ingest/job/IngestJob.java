@@ -72,6 +72,10 @@ public final class IngestJob {
     conf.warnings().forEach(warning -> err.println("ingest: warning: " + warning));
     LOG.info("Settings:\n{}", conf.describe());
     try {
+      if (conf.command() == JobConf.Command.MAINTAIN) {
+        new Maintenance(conf, out).run();
+        return EXIT_OK;
+      }
       BatchRun.Outcome outcome = BatchRun.of(conf, out).run();
       return outcome == BatchRun.Outcome.NOTHING_NEW ? conf.nothingNewExitCode() : EXIT_OK;
     } catch (Exception e) {

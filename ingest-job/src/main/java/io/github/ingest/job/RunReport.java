@@ -2,13 +2,18 @@ package io.github.ingest.job;
 
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetRange;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.runtime.jobgraph.JobType;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 
 /** What a run prints on standard output: the plan, nothing new, or the committed batch. */
 final class RunReport {
@@ -89,14 +94,25 @@ final class RunReport {
         conf.groupId(), e.getMessage());
   }
 
+  void compacted(MaintenanceReport compacted) {
+    compacted.lines().stream().filter(line -> line.startsWith("  compact:")).forEach(out::println);
+  }
+
+  void compactionFailed(RuntimeException e) {
+    out.printf(
+        "  warning: the batch stands, but compacting the table failed: %s%n", e.getMessage());
+  }
+
   void committed(
       BatchState committed,
       OffsetPlan plan,
-      long snapshotId,
-      Map<String, String> summary,
+      Table table,
+      Snapshot snapshot,
       long nanos,
       String jobId,
       JobType mode) {
+    long snapshotId = snapshot.snapshotId();
+    Map<String, String> summary = snapshot.summary();
     out.printf(
         "Batch %d of %s committed to %s as snapshot %d%n",
         committed.number(), committed.source(), conf.table(), snapshotId);
@@ -118,9 +134,16 @@ final class RunReport {
                     "  skipped: partition %d offsets [%d, %d), deleted by retention before they"
                         + " were read%n",
                     partition, from, committed.startOffsets().get(partition)));
+    Map<String, Integer> perPartition = new TreeMap<>();
+    for (DataFile file : snapshot.addedDataFiles(table.io())) {
+      perPartition.merge(
+          table.specs().get(file.specId()).partitionToPath(file.partition()), 1, Integer::sum);
+    }
     out.printf(
-        "  files:   %s data files, %s bytes, log file %s%n",
+        "  files:   %s data files in %d partitions (at most %d in one), %s bytes, log file %s%n",
         summary.getOrDefault("added-data-files", "0"),
+        perPartition.size(),
+        perPartition.values().stream().mapToInt(Integer::intValue).max().orElse(0),
         summary.getOrDefault("added-files-size", "0"),
         committed.logFileName());
     out.printf(

@@ -43,7 +43,7 @@ class FlinkClusterITCase {
       assertThat(run.exitCode).as(run + cluster.logs()).isZero();
       assertThat(run.stdout)
           .contains("Job has been submitted with JobID")
-          .contains("Batch 1 of kafka://" + stack.kafka().bootstrapServers() + "/on_cluster")
+          .contains("Batch 1 of kafka://" + stack.kafka().clusterId() + "/on_cluster")
           .contains("4000 read, 4000 written, 0 rejected")
           .contains("runtime mode BATCH");
       source.assertEveryMessageOnce();

@@ -66,7 +66,7 @@ class IngestJobITCase {
     assertThat(progress.find()).as(run.toString()).isTrue();
     assertThat(Long.parseLong(progress.group(1).replace(",", ""))).isBetween(0L, 240L);
     assertThat(run.stdout)
-        .contains("Batch 1 of kafka://" + stack.kafka().bootstrapServers() + "/" + topic)
+        .contains("Batch 1 of kafka://" + stack.kafka().clusterId() + "/" + topic)
         .contains("240 read, 240 written, 0 rejected")
         .contains("runtime mode BATCH");
 

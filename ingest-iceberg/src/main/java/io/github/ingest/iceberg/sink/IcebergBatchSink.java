@@ -133,8 +133,11 @@ public final class IcebergBatchSink {
 
   private SingleOutputStreamOperator<CommitInput> write(
       DataStream<RowData> input, Table target, CommitInput.Kind kind, String name) {
+    // the run id in the name tells whose file an unreferenced one is, for orphan removal
     String prefix =
-        batch.logFileName().substring(0, batch.logFileName().length() - ".log".length());
+        batch.logFileName().substring(0, batch.logFileName().length() - ".log".length())
+            + "-"
+            + batch.runId();
     Table writeTable = SerializableTable.copyOf(prefixed(target, prefix));
     long targetFileSize =
         PropertyUtil.propertyAsLong(
@@ -151,7 +154,7 @@ public final class IcebergBatchSink {
             null,
             false);
     SingleOutputStreamOperator<CommitInput> written =
-        input
+        distributed(input, target)
             .transform(
                 name,
                 TypeInformation.of(CommitInput.class),
@@ -162,6 +165,28 @@ public final class IcebergBatchSink {
       written.setParallelism(input.getParallelism());
     }
     return written;
+  }
+
+  /**
+   * The rows as the table's {@code write.distribution-mode} wants them at the writers: with {@code
+   * hash} (the default of tables the job creates) all rows of a partition go to one writer, so a
+   * batch writes one file per partition (and target file size); with {@code none} each writer
+   * writes every partition it sees. Rows are not sorted, only routed.
+   */
+  static DataStream<RowData> distributed(DataStream<RowData> input, Table target) {
+    String mode =
+        target
+            .properties()
+            .getOrDefault(
+                TableProperties.WRITE_DISTRIBUTION_MODE,
+                TableProperties.WRITE_DISTRIBUTION_MODE_NONE);
+    if (target.spec().isUnpartitioned()
+        || TableProperties.WRITE_DISTRIBUTION_MODE_NONE.equals(mode)) {
+      return input;
+    }
+    return input.partitionCustom(
+        (path, writers) -> Math.floorMod(path.hashCode(), writers),
+        new PartitionPath(target.schema(), target.spec()));
   }
 
   private static Table prefixed(Table base, String fileNamePrefix) {

@@ -80,6 +80,9 @@ public final class Tables {
     properties.put(TableProperties.FORMAT_VERSION, "2");
     properties.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     properties.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+    // rows reach the writers by partition: one file per partition and batch, not per writer
+    properties.put(
+        TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_HASH);
     properties.put(
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(DEFAULT_TARGET_FILE_SIZE));
     return properties;

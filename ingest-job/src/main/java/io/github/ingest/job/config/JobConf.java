@@ -39,7 +39,7 @@ public final class JobConf {
   private final Map<String, String> catalogProperties;
   private final Properties kafkaProperties;
   private final boolean help;
-  private final boolean planOnly;
+  private final Command command;
   private final List<String> warnings;
   private transient Mapping mapping;
 
@@ -48,8 +48,8 @@ public final class JobConf {
       Map<String, String> catalogProperties,
       Properties kafkaProperties,
       boolean help,
-      boolean planOnly) {
-    this(options, catalogProperties, kafkaProperties, help, planOnly, Collections.emptyList());
+      Command command) {
+    this(options, catalogProperties, kafkaProperties, help, command, Collections.emptyList());
   }
 
   private JobConf(
@@ -57,13 +57,13 @@ public final class JobConf {
       Map<String, String> catalogProperties,
       Properties kafkaProperties,
       boolean help,
-      boolean planOnly,
+      Command command,
       List<String> warnings) {
     this.options = options;
     this.catalogProperties = catalogProperties;
     this.kafkaProperties = kafkaProperties;
     this.help = help;
-    this.planOnly = planOnly;
+    this.command = command;
     this.warnings = Collections.unmodifiableList(new ArrayList<>(warnings));
   }
 
@@ -87,15 +87,23 @@ public final class JobConf {
     Map<String, String> flags = new LinkedHashMap<>();
     String configFile = env.get(JobOptions.CONFIG_ENV);
     boolean help = false;
-    boolean planOnly = false;
+    Command command = Command.RUN;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if ("--help".equals(arg) || "-h".equals(arg)) {
         help = true;
         continue;
       }
-      if (i == 0 && ("run".equals(arg) || "plan".equals(arg))) {
-        planOnly = "plan".equals(arg);
+      if (i == 0 && Command.named(arg) != null) {
+        command = Command.named(arg);
+        continue;
+      }
+      if ("--dry-run".equals(arg)) {
+        flags.put(JobOptions.MAINTENANCE_DRY_RUN.key(), "true");
+        continue;
+      }
+      if ("--maintain".equals(arg)) {
+        flags.put(JobOptions.MAINTENANCE_AFTER_RUN.key(), "true");
         continue;
       }
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -123,7 +131,7 @@ public final class JobConf {
     }
     if (help) {
       return new JobConf(
-          new Configuration(), Collections.emptyMap(), new Properties(), true, false);
+          new Configuration(), Collections.emptyMap(), new Properties(), true, Command.RUN);
     }
     Map<String, String> settings = new LinkedHashMap<>();
     if (configFile != null) {
@@ -134,7 +142,7 @@ public final class JobConf {
     settings.putAll(flags);
     JobConf conf = resolve(settings);
     return new JobConf(
-        conf.options, conf.catalogProperties, conf.kafkaProperties, false, planOnly, warnings);
+        conf.options, conf.catalogProperties, conf.kafkaProperties, false, command, warnings);
   }
 
   /**
@@ -201,7 +209,7 @@ public final class JobConf {
         throw new IllegalArgumentException(unknownKey(key, false));
       }
     }
-    JobConf conf = new JobConf(options, catalog, kafka, false, false);
+    JobConf conf = new JobConf(options, catalog, kafka, false, Command.RUN);
     conf.validate();
     return conf;
   }
@@ -227,7 +235,31 @@ public final class JobConf {
 
   /** Whether to only print the plan of the next batch ({@code plan} command), writing nothing. */
   public boolean planOnly() {
-    return planOnly;
+    return command == Command.PLAN;
+  }
+
+  /** What the run does. */
+  public Command command() {
+    return command;
+  }
+
+  /** What a run of the job does: the first argument. */
+  public enum Command {
+    /** Plan, ingest and commit one batch (the default). */
+    RUN,
+    /** Print the next batch's plan; write nothing. */
+    PLAN,
+    /** Compact, expire snapshots, remove orphans and rewrite manifests of the tables. */
+    MAINTAIN;
+
+    static Command named(String arg) {
+      for (Command command : values()) {
+        if (command.name().toLowerCase(java.util.Locale.ROOT).equals(arg)) {
+          return command;
+        }
+      }
+      return null;
+    }
   }
 
   /** How the next batch's offsets are planned. */
@@ -242,6 +274,18 @@ public final class JobConf {
   /** The run id of a batch whose lost dead letters the operator gave up; {@code ""} for none. */
   public String abandonedDeadLettersRun() {
     return options.getOptional(JobOptions.ABANDON_DEAD_LETTERS_RUN).orElse("").trim();
+  }
+
+  /** How {@code maintain} treats the tables. */
+  public MaintenanceConf maintenance() {
+    return new MaintenanceConf(
+        options.get(JobOptions.MAINTENANCE_SNAPSHOT_RETENTION),
+        options.get(JobOptions.MAINTENANCE_RETAIN_LAST),
+        options.get(JobOptions.MAINTENANCE_ORPHAN_AGE),
+        options.get(JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT),
+        options.get(JobOptions.MAINTENANCE_DRY_RUN),
+        options.get(JobOptions.MAINTENANCE_AFTER_RUN),
+        options.get(JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES));
   }
 
   /** How often Flink restarts a failed task within the run. */
@@ -464,6 +508,16 @@ public final class JobConf {
       throw new IllegalArgumentException(
           "Invalid value for " + JobOptions.RESTART_ATTEMPTS.key() + ": " + restartAttempts());
     }
+    for (ConfigOption<Integer> atLeastOne :
+        List.of(
+            JobOptions.MAINTENANCE_RETAIN_LAST,
+            JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT,
+            JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES)) {
+      if (options.get(atLeastOne) < 1) {
+        throw new IllegalArgumentException(
+            "Invalid value for " + atLeastOne.key() + ": " + options.get(atLeastOne));
+      }
+    }
     try {
       mapping();
     } catch (IllegalArgumentException e) {
@@ -564,11 +618,14 @@ public final class JobConf {
   /** The help text, generated from the declared options. */
   public static String helpText() {
     StringBuilder text = new StringBuilder();
-    text.append("Usage: ingest-job [run|plan] [--config FILE] [--KEY VALUE ...]\n\n")
+    text.append("Usage: ingest-job [run|plan|maintain] [--config FILE] [--KEY VALUE ...]\n\n")
         .append("Ingests what arrived on a Kafka topic since the last successful batch into an\n")
         .append("Iceberg table, then stops.\n")
         .append("  run   (default) plan, ingest and commit one batch\n")
-        .append("  plan  print the next batch's source, number and offsets; write nothing\n\n")
+        .append("  plan  print the next batch's source, number and offsets; write nothing\n")
+        .append("  maintain  compact small files, expire snapshots, remove the files of failed\n")
+        .append("        runs and rewrite small manifests of the table and its dead-letter table\n")
+        .append("        (--dry-run: print what it would do)\n\n")
         .append("Each setting is a flag (--KEY VALUE or --KEY=VALUE), an environment variable\n")
         .append(
             "(in brackets) or a line of the properties file (--config FILE or INGEST_CONFIG);\n")

@@ -47,7 +47,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class Bench {
 
   private static final Pattern TOOK = Pattern.compile("took: +([0-9.]+) s");
-  private static final Pattern FILES = Pattern.compile("files: +(\\d+) data files, (\\d+) bytes");
+  private static final Pattern FILES =
+      Pattern.compile(
+          "files: +(\\d+) data files(?: in \\d+ partitions \\(at most \\d+ in one\\))?, (\\d+) bytes");
 
   private static final String OURS = "ours: java -jar ingest-job.jar";
   private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";

@@ -140,6 +140,15 @@ public final class KafkaBroker implements AutoCloseable {
     return Admin.create(properties);
   }
 
+  /** The cluster's id, which names it in source keys. */
+  public String clusterId() {
+    try (Admin admin = admin()) {
+      return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot describe the Kafka cluster", e);
+    }
+  }
+
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
       admin

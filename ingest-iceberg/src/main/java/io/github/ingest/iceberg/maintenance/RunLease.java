@@ -1,0 +1,135 @@
+package io.github.ingest.iceberg.maintenance;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small file in the table's metadata directory that a running batch rewrites every {@link
+ * #HEARTBEAT}, so that maintenance never takes the files of a batch still running for orphans. A
+ * run that ends removes its lease; a killed run's lease stops being renewed and is stale after
+ * {@link #STALE}.
+ *
+ * <pre>{@code
+ * try (RunLease lease = RunLease.hold(table, runId)) {
+ *   // write and commit the batch
+ * }
+ * }</pre>
+ */
+public final class RunLease implements AutoCloseable {
+
+  static final Duration HEARTBEAT = Duration.ofSeconds(10);
+  static final Duration STALE = HEARTBEAT.multipliedBy(3);
+  private static final String PREFIX = "ingest-run-";
+  private static final String SUFFIX = ".lease";
+  private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
+
+  private final FileIO io;
+  private final String location;
+  private final ScheduledExecutorService renewer;
+
+  private RunLease(FileIO io, String location) {
+    this.io = io;
+    this.location = location;
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "ingest-run-lease");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Takes the lease of run {@code runId} on {@code table} and renews it until closed. */
+  public static RunLease hold(Table table, String runId) {
+    RunLease lease = new RunLease(table.io(), location(table, runId));
+    lease.renew();
+    lease.renewer.scheduleWithFixedDelay(
+        lease::renewQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    return lease;
+  }
+
+  /**
+   * The run ids whose lease on {@code table} was renewed within {@link #STALE} before {@code
+   * nowMillis}: batches that may still be running. Empty where the table's file system cannot list
+   * files.
+   */
+  public static Set<String> liveRuns(Table table, long nowMillis) {
+    Set<String> live = new HashSet<>();
+    for (FileInfo file : leases(table)) {
+      if (file.createdAtMillis() > nowMillis - STALE.toMillis()) {
+        String name = file.location().substring(file.location().lastIndexOf('/') + 1);
+        live.add(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+      }
+    }
+    return live;
+  }
+
+  /** Every lease file of {@code table}, live or stale. */
+  static List<FileInfo> leases(Table table) {
+    List<FileInfo> leases = new ArrayList<>();
+    if (!(table.io() instanceof SupportsPrefixOperations)) {
+      return leases;
+    }
+    // a directory, not a name prefix: Hadoop file systems list directories only
+    String metadata = ((HasTableOperations) table).operations().metadataFileLocation("");
+    for (FileInfo file : ((SupportsPrefixOperations) table.io()).listPrefix(metadata)) {
+      if (isLease(file.location())) {
+        leases.add(file);
+      }
+    }
+    return leases;
+  }
+
+  /** Whether {@code location} is a lease file. */
+  static boolean isLease(String location) {
+    String name = location.substring(location.lastIndexOf('/') + 1);
+    return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+  }
+
+  private static String location(Table table, String runId) {
+    return ((HasTableOperations) table).operations().metadataFileLocation(PREFIX + runId + SUFFIX);
+  }
+
+  private void renew() {
+    try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+      out.write(Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the run lease " + location, e);
+    }
+  }
+
+  private void renewQuietly() {
+    try {
+      renew();
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot renew the run lease {}: {}", location, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    try {
+      io.deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot delete the run lease {}: {}", location, e.toString());
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.github.ingest.job;
+
+import static io.github.ingest.job.Startup.setUp;
+
+import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.IngestException;
+import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.deadletter.DeadLetterTables;
+import io.github.ingest.iceberg.maintenance.MaintenanceReport;
+import io.github.ingest.iceberg.maintenance.RunLease;
+import io.github.ingest.iceberg.maintenance.TableMaintenance;
+import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.config.MaintenanceConf;
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * {@code ingest-job maintain}: keeps the target table and its dead-letter table small in files and
+ * history, on the job's own Flink (embedded, or the cluster under {@code flink run}).
+ */
+final class Maintenance {
+
+  private final JobConf conf;
+  private final PrintStream out;
+
+  Maintenance(JobConf conf, PrintStream out) {
+    this.conf = conf;
+    this.out = out;
+  }
+
+  void run() {
+    Catalog catalog =
+        setUp(
+            "the catalog",
+            () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog());
+    if (!setUp("the catalog", () -> catalog.tableExists(conf.table()))) {
+      throw new IngestException(
+          ExitCode.BAD_CONFIG, "Cannot maintain table " + conf.table() + ": it does not exist");
+    }
+    Table table = setUp("the catalog or its warehouse", () -> catalog.loadTable(conf.table()));
+    Optional<Table> deadLetters =
+        setUp(
+            "the catalog or its warehouse",
+            () ->
+                catalog.tableExists(conf.deadLetterTable())
+                    ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
+                    : Optional.<Table>empty());
+    Set<String> protect = new HashSet<>(RunLease.liveRuns(table, System.currentTimeMillis()));
+    deadLetters.ifPresent(letters -> protect.addAll(pendingDeadLetters(table, letters)));
+    Submission submission = new Submission(conf, out);
+    print(maintenance(table, submission).protect(protect).run());
+    deadLetters.ifPresent(
+        letters -> print(maintenance(letters, submission).protect(protect).run()));
+  }
+
+  private TableMaintenance maintenance(Table table, Submission submission) {
+    MaintenanceConf settings = conf.maintenance();
+    return TableMaintenance.of(table, submission::environment)
+        .retention(settings.snapshotRetention(), settings.retainLast())
+        .orphanAge(settings.orphanAge())
+        .manifestMinCount(settings.manifestMinCount())
+        .dryRun(settings.dryRun());
+  }
+
+  /**
+   * Runs whose dead letters a crash left between the target commit and the dead-letter commit:
+   * their files are referenced by no snapshot yet, and the next run needs them.
+   */
+  private static Set<String> pendingDeadLetters(Table table, Table deadLetters) {
+    Set<String> pending = new HashSet<>();
+    Map<String, String> properties =
+        ((HasTableOperations) table).operations().current().properties();
+    properties.forEach(
+        (key, value) -> {
+          if (key.startsWith(BatchLedger.PROPERTY_PREFIX)) {
+            Map<String, String> state = BatchLedger.decode(value);
+            BatchState batch = BatchState.fromSummary(state);
+            if (state.containsKey(DeadLetterTables.MANIFEST)
+                && !BatchLedger.landed(deadLetters, batch.source(), batch.runId())) {
+              pending.add(batch.runId());
+            }
+          }
+        });
+    return pending;
+  }
+
+  private void print(MaintenanceReport report) {
+    report.lines().forEach(out::println);
+  }
+}
