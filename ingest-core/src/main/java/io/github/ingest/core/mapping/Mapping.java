@@ -96,6 +96,16 @@ public final class Mapping implements Serializable {
     return builder.build();
   }
 
+  /** This mapping with the table property {@code key} set to {@code value} for a new table. */
+  public Mapping withProperty(String key, String value) {
+    Builder builder = new Builder(name).table(table);
+    columns.forEach(builder::column);
+    partitioning.forEach(builder::partitionBy);
+    properties.forEach(builder::property);
+    builder.property(key, value);
+    return builder.build();
+  }
+
   /**
    * This mapping with its columns in the order of {@code names}, e.g. an existing table's order.
    *

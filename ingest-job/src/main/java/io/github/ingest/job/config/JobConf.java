@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
@@ -366,6 +367,14 @@ public final class JobConf {
           }
         }
         read = read.withPartitioning(fields);
+      }
+      Optional<JobOptions.DistributionMode> distribution =
+          options.getOptional(JobOptions.DISTRIBUTION_MODE);
+      if (distribution.isPresent()) {
+        read =
+            read.withProperty(
+                "write.distribution-mode",
+                distribution.get().name().toLowerCase(java.util.Locale.ROOT));
       }
       mapping = read;
     }

@@ -170,6 +170,24 @@ public final class JobOptions {
               "How a new table is partitioned: none, or partition fields such as"
                   + " day(bln_chg_timestamp), bucket(16, id); default the mapping's partitioning.");
 
+  /** How rows reach the writers of a partitioned table. */
+  public enum DistributionMode {
+    /** All rows of a partition go to one writer: one file per partition and batch. */
+    HASH,
+    /** Each writer writes every partition it sees: up to one file per partition and writer. */
+    NONE
+  }
+
+  public static final ConfigOption<DistributionMode> DISTRIBUTION_MODE =
+      ConfigOptions.key("table.distribution-mode")
+          .enumType(DistributionMode.class)
+          .noDefaultValue()
+          .withDescription(
+              "write.distribution-mode of a new table: hash (the default) routes rows to the"
+                  + " writers by partition, so a batch writes one file per partition; none keeps"
+                  + " each writer writing every partition it sees. An existing table keeps its"
+                  + " own.");
+
   public static final ConfigOption<String> CATALOG_NAME =
       ConfigOptions.key("catalog.name")
           .stringType()
@@ -350,6 +368,7 @@ public final class JobOptions {
               MAPPING,
               TABLE,
               PARTITIONING,
+              DISTRIBUTION_MODE,
               CATALOG_NAME,
               CATALOG_TYPE,
               CATALOG_URI,

@@ -52,6 +52,7 @@ public final class Bench {
           "files: +(\\d+) data files(?: in \\d+ partitions \\(at most \\d+ in one\\))?, (\\d+) bytes");
 
   private static final String OURS = "ours: java -jar ingest-job.jar";
+  private static final String OURS_FAN_OUT = "ours, table.distribution-mode=none";
   private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";
   private static final String NAIVE_ZSTD = "naive Flink SQL, zstd";
   private static final String FLOOR = "floor: a KafkaConsumer draining";
@@ -99,7 +100,7 @@ public final class Bench {
             System.getProperty("os.name")));
     print(out, "| round | run | seconds | records/s | MB/s | peak RSS | data files | avg file |");
     print(out, "|---|---|---|---|---|---|---|---|");
-    List<String> contenders = new ArrayList<>(List.of(OURS, FLOOR));
+    List<String> contenders = new ArrayList<>(List.of(OURS, OURS_FAN_OUT, FLOOR));
     if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
       contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
     }
@@ -116,6 +117,9 @@ public final class Bench {
         } else if (contender.equals(OURS)) {
           run = runJob(stack, "bench", "bench-" + round, Collections.emptyMap());
           bestBatch = Math.min(bestBatch, run.seconds);
+        } else if (contender.equals(OURS_FAN_OUT)) {
+          run =
+              runJob(stack, "bench", "fan-out-" + round, Map.of("table.distribution-mode", "none"));
         } else {
           run =
               runNaive(

@@ -85,7 +85,7 @@ public final class Demo {
             .filter(key -> key.endsWith(".parquet"))
             .collect(Collectors.toList());
     System.out.printf(
-        "%n%d data files in bucket %s, one per day of bln_chg_timestamp and writer; the first %d:%n",
+        "%n%d data files in bucket %s, one per day of bln_chg_timestamp; the first %d:%n",
         dataFiles.size(), BUCKET, Math.min(ROWS_SHOWN, dataFiles.size()));
     dataFiles.stream()
         .limit(ROWS_SHOWN)
