@@ -4,8 +4,8 @@ import static io.github.ingest.job.Startup.setUp;
 
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
-import io.github.ingest.core.fault.Failpoints;
 import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
@@ -71,14 +71,16 @@ final class BatchRun {
       BatchMetadata metadata = batch.metadata(conf, clock);
       BatchState planned = batch.planned(metadata);
       StreamExecutionEnvironment env = submission.environment();
-      StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned);
+      // read here, in the client, and shipped with the job: tasks never read the property
+      Failpoints failpoints = Failpoints.fromSystemProperties();
+      StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
       JobType mode = graph.getJobType();
       Table table = batch.table.get();
       String jobId;
       try (RunLease lease = RunLease.hold(table, planned.runId())) {
         jobId = execute(env, graph, batch, planned);
       }
-      Failpoints.reach(Failpoints.AFTER_COMMIT);
+      failpoints.reach(Failpoints.AFTER_COMMIT);
 
       table.refresh();
       Snapshot snapshot =

@@ -3,6 +3,7 @@ package io.github.ingest.job;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.mapping.MappingOperator;
@@ -33,7 +34,8 @@ final class Pipeline {
       JobConf conf,
       PreparedBatch batch,
       BatchMetadata metadata,
-      BatchState planned) {
+      BatchState planned,
+      Failpoints failpoints) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // pinned, so a cluster's restart strategy does not decide it; restarts are safe because a
     // committer that runs again finds its batch committed and commits nothing
@@ -61,7 +63,8 @@ final class Pipeline {
                     metadata,
                     conf.groupId(),
                     policy.action(),
-                    conf.kafkaTimeout()))
+                    conf.kafkaTimeout(),
+                    failpoints))
             .uid("mapping")
             .setParallelism(parallelism);
     IcebergBatchSink sink =
@@ -69,7 +72,8 @@ final class Pipeline {
                 rows, batch.table.get(), TableLoader.fromCatalog(batch.catalogLoader, conf.table()))
             .batch(planned, batch.position)
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
-            .policy(policy);
+            .policy(policy)
+            .failpoints(failpoints);
     if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
       sink.deadLetters(
           rows.getSideOutput(MappingOperator.DEAD_LETTERS),

@@ -18,6 +18,9 @@ import java.util.UUID;
  * Map<String, String> summary = state.toSummary(); // into the snapshot summary
  * BatchState read = BatchState.fromSummary(snapshot.summary());
  * }</pre>
+ *
+ * <p>Over 300 lines because it is an immutable value with its own codec to and from snapshot
+ * summaries: accessors, equals and the offsets format, no second job.
  */
 public final class BatchState implements Serializable {
 

@@ -31,6 +31,9 @@ import java.util.Map;
  *   // e.kind(), e.field(), e.column(), e.getMessage()
  * }
  * }</pre>
+ *
+ * <p>Over 300 lines because it is the per-record hot path, kept in one class so that one call tree
+ * is compiled and inlined as a whole.
  */
 public final class RecordMapper {
 

@@ -3,7 +3,8 @@ package io.github.ingest.iceberg.sink;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
 import io.github.ingest.core.batch.RecordCounts;
-import io.github.ingest.core.fault.Failpoints;
+import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   private final BatchState batch;
   private final BatchLedger.Position plannedFrom;
   private final BadRecordPolicy policy;
+  private final Failpoints failpoints;
 
   private transient List<DataFile> dataFiles;
   private transient List<DataFile> deadLetterFiles;
@@ -61,7 +63,9 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       TableLoader deadLetterLoader,
       BatchState batch,
       BatchLedger.Position plannedFrom,
-      BadRecordPolicy policy) {
+      BadRecordPolicy policy,
+      Failpoints failpoints) {
+    this.failpoints = failpoints;
     this.tableLoader = tableLoader;
     this.deadLetterLoader = deadLetterLoader;
     this.batch = batch;
@@ -127,7 +131,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     BatchGuard guard =
         BatchGuard.after(((HasTableOperations) table).operations(), batch, plannedFrom);
     try {
-      commit(table, guard, committed, dataFiles, deadLetterState);
+      commit(table, guard, committed, dataFiles, deadLetterState, failpoints);
     } catch (ValidationException | CommitFailedException e) {
       if (getRuntimeContext().getAttemptNumber() == 0 && !guard.uncertain()) {
         // this run never committed: the files are nobody's
@@ -144,7 +148,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
         written,
         dataFiles.size(),
         table.name());
-    Failpoints.reach(Failpoints.AFTER_TABLE_COMMIT);
+    failpoints.reach(Failpoints.AFTER_TABLE_COMMIT);
     adoptDeadLetters(table, deadLetters);
   }
 
@@ -158,7 +162,8 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       BatchGuard guard,
       BatchState committed,
       List<DataFile> files,
-      Map<String, String> extraState) {
+      Map<String, String> extraState,
+      Failpoints failpoints) {
     Map<String, String> state = new LinkedHashMap<>(committed.toSummary());
     state.putAll(extraState);
     Transaction transaction = new BaseTable(guard, table.name()).newTransaction();
@@ -170,7 +175,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
         .updateProperties()
         .set(BatchLedger.propertyKey(committed.source()), BatchLedger.encode(state))
         .commit();
-    Failpoints.reach(Failpoints.BEFORE_COMMIT);
+    failpoints.reach(Failpoints.BEFORE_COMMIT);
     transaction.commitTransaction();
   }
 
@@ -179,7 +184,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     if (deadLetters == null) {
       return;
     }
-    Failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
+    failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
     table.refresh();
     DeadLetterTables.catchUp(table, deadLetters, batch.source(), "");
   }

@@ -3,6 +3,7 @@ package io.github.ingest.iceberg.sink;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchState;
 import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -51,6 +52,7 @@ public final class IcebergBatchSink {
   private Table deadLetterTable;
   private TableLoader deadLetterLoader;
   private BadRecordPolicy policy = BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0);
+  private Failpoints failpoints = Failpoints.NONE;
 
   private IcebergBatchSink(DataStream<RowData> rows, Table table, TableLoader tableLoader) {
     this.rows = rows;
@@ -99,6 +101,12 @@ public final class IcebergBatchSink {
     return this;
   }
 
+  /** Points where the committer halts, waits or fails, for tests of recovery; none by default. */
+  public IcebergBatchSink failpoints(Failpoints newFailpoints) {
+    this.failpoints = newFailpoints;
+    return this;
+  }
+
   public DataStreamSink<Void> append() {
     if (batch == null || counts == null) {
       throw new IllegalStateException("Cannot append without a batch and counts");
@@ -124,7 +132,8 @@ public final class IcebergBatchSink {
             .transform(
                 "commit " + table.name(),
                 Types.VOID,
-                new BatchCommitter(tableLoader, deadLetterLoader, batch, plannedFrom, policy))
+                new BatchCommitter(
+                    tableLoader, deadLetterLoader, batch, plannedFrom, policy, failpoints))
             .uid("iceberg-committer")
             .setParallelism(1)
             .setMaxParallelism(1);

@@ -1,5 +1,6 @@
 package io.github.ingest.iceberg.sink;
 
+import io.github.ingest.iceberg.batch.ForwardingTableOperations;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.io.LocationProvider;
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.nio.file.Path;
@@ -96,7 +98,7 @@ class BatchCommitDecisionTest {
 
     // the committer runs again (a restart, or a retry after a lost answer) with the same batch
     BatchGuard again = guard(batch, planned);
-    BatchCommitter.commit(table, again, batch, List.of(dataFile()), Map.of());
+    BatchCommitter.commit(table, again, batch, List.of(dataFile()), Map.of(), Failpoints.NONE);
 
     table.refresh();
     assertThat(again.alreadyCommitted()).isTrue();
@@ -114,7 +116,9 @@ class BatchCommitDecisionTest {
 
     BatchGuard guard = guard(mine, planned);
     assertThatThrownBy(
-            () -> BatchCommitter.commit(table, guard, mine, List.of(dataFile()), Map.of()))
+            () ->
+                BatchCommitter.commit(
+                    table, guard, mine, List.of(dataFile()), Map.of(), Failpoints.NONE))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("Cannot commit batch 1 of " + SOURCE)
         .hasMessageContaining("it was planned a new source, but the table is now after batch 1")
@@ -238,7 +242,12 @@ class BatchCommitDecisionTest {
 
   private void commit(BatchState batch, BatchLedger.Position planned) {
     BatchCommitter.commit(
-        table, guard(batch, planned), batch.withCounts(1, 0), List.of(dataFile()), Map.of());
+        table,
+        guard(batch, planned),
+        batch.withCounts(1, 0),
+        List.of(dataFile()),
+        Map.of(),
+        Failpoints.NONE);
     table.refresh();
   }
 

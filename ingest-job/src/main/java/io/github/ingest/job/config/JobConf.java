@@ -2,7 +2,6 @@ package io.github.ingest.job.config;
 
 import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BadRecordPolicy;
-import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;
@@ -25,12 +24,15 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * The job's settings, resolved: from a properties file ({@code --config FILE}), then flags ({@code
  * --key value} or {@code --key=value}), later ones winning.
+ *
+ * <p>Over 300 lines because every declared setting is resolved and validated here, one precedence
+ * rule and one validation pass for all; its getters are a line each. Argument and environment
+ * parsing could move out next.
  */
 public final class JobConf {
 
@@ -624,70 +626,8 @@ public final class JobConf {
     return settings;
   }
 
-  /** The help text, generated from the declared options. */
+  /** The text of {@code --help}, generated from the declared settings. */
   public static String helpText() {
-    StringBuilder text = new StringBuilder();
-    text.append("Usage: ingest-job [run|plan|maintain] [--config FILE] [--KEY VALUE ...]\n\n")
-        .append("Ingests what arrived on a Kafka topic since the last successful batch into an\n")
-        .append("Iceberg table, then stops.\n")
-        .append("  run   (default) plan, ingest and commit one batch\n")
-        .append("  plan  print the next batch's source, number and offsets; write nothing\n")
-        .append("  maintain  compact small files, expire snapshots, remove the files of failed\n")
-        .append("        runs and rewrite small manifests of the table and its dead-letter table\n")
-        .append("        (--dry-run: print what it would do)\n\n")
-        .append("Each setting is a flag (--KEY VALUE or --KEY=VALUE), an environment variable\n")
-        .append(
-            "(in brackets) or a line of the properties file (--config FILE or INGEST_CONFIG);\n")
-        .append("a flag wins over a variable, a variable over the file.\n\n")
-        .append("Settings:\n");
-    for (ConfigOption<?> option : JobOptions.all()) {
-      text.append("  ").append(option.key());
-      if (option.hasDefaultValue()) {
-        Object value = option.defaultValue();
-        text.append(" (default: ")
-            .append(
-                value instanceof Duration
-                    ? TimeUtils.formatWithHighestUnit((Duration) value)
-                    : value)
-            .append(')');
-      }
-      text.append(" [").append(JobOptions.envName(option.key())).append("]\n");
-      wrap(text, JobOptions.text(option));
-    }
-    text.append("  ")
-        .append(JobOptions.KAFKA_PROPERTIES_PREFIX)
-        .append("* [INGEST_KAFKA_PROPERTIES_*]\n");
-    wrap(
-        text,
-        "Kafka client properties, passed through, e.g."
-            + " kafka.properties.security.protocol=SASL_SSL.");
-    text.append("  ").append(JobOptions.CATALOG_PREFIX).append("* [INGEST_CATALOG_*]\n");
-    wrap(
-        text,
-        "Iceberg catalog properties, passed through, e.g. catalog.jdbc.user=ingest. A"
-            + " variable's name maps to the key in lower case with dots for underscores, so keys"
-            + " with a hyphen go in the file or a flag.");
-    text.append("\nExit codes:\n");
-    for (ExitCode code : ExitCode.values()) {
-      text.append("  ").append(code.code()).append("  ").append(code.help()).append('\n');
-    }
-    return text.toString();
-  }
-
-  private static void wrap(StringBuilder text, String paragraph) {
-    int width = 0;
-    text.append("      ");
-    for (String word : paragraph.split(" ")) {
-      if (width > 0 && width + 1 + word.length() > 88) {
-        text.append("\n      ");
-        width = 0;
-      } else if (width > 0) {
-        text.append(' ');
-        width++;
-      }
-      text.append(word);
-      width += word.length();
-    }
-    text.append('\n');
+    return HelpText.generate();
   }
 }

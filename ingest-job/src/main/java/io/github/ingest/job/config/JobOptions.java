@@ -9,7 +9,12 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.description.BlockElement;
 import org.apache.flink.configuration.description.TextElement;
 
-/** Every setting of the job, declared once with its default and description. */
+/**
+ * Every setting of the job, declared once with its default and description.
+ *
+ * <p>Over 300 lines because it is the declaration of every setting, the single source of {@code
+ * --help} and the README; it holds no logic.
+ */
 public final class JobOptions {
 
   /** Keys under this prefix are Kafka client properties, passed through. */

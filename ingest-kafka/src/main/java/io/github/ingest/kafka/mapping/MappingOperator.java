@@ -3,7 +3,7 @@ package io.github.ingest.kafka.mapping;
 import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.batch.RecordCounts;
-import io.github.ingest.core.fault.Failpoints;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;
@@ -49,6 +49,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       new OutputTag<>("counts", TypeInformation.of(RecordCounts.class));
 
   private final Mapping mapping;
+  private final Failpoints failpoints;
   private final BatchMetadata batch;
   private final BadRecordPolicy.Action onBadRecord;
   private final RowConverter converter;
@@ -72,7 +73,9 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       BatchMetadata batch,
       String group,
       BadRecordPolicy.Action onBadRecord,
-      Duration stall) {
+      Duration stall,
+      Failpoints failpoints) {
+    this.failpoints = failpoints;
     this.mapping = mapping;
     this.stallMillis = stall.toMillis();
     this.batch = batch;
@@ -123,7 +126,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       reject(message, e);
     }
     if (read.getLocalValuePrimitive() == 10) {
-      Failpoints.reach(Failpoints.READING);
+      failpoints.reach(Failpoints.READING);
     }
     lastActive = getProcessingTimeService().getCurrentProcessingTime();
   }

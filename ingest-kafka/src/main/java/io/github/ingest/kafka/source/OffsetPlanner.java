@@ -22,15 +22,12 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +42,13 @@ import org.slf4j.LoggerFactory;
  *   OffsetPlan toRead = planner.visible(plan);
  * }
  * }</pre>
+ *
+ * <p>Over 300 lines because the plan is one decision over the admin client's answers (partitions,
+ * ids, offsets, group offsets); reading records to find visible ones is {@link VisibleRecords}.
  */
 public final class OffsetPlanner implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OffsetPlanner.class);
-  private static final long FIRST_WINDOW = 64;
 
   private final Admin admin;
   private final Properties properties;
@@ -211,7 +210,7 @@ public final class OffsetPlanner implements AutoCloseable {
   private List<OffsetRange> widenCapped(
       String topic, List<OffsetRange> ranges, Map<TopicPartition, Long> end) {
     List<OffsetRange> widened = new ArrayList<>();
-    KafkaConsumer<byte[], byte[]> reader = null;
+    VisibleRecords records = null;
     try {
       for (OffsetRange range : ranges) {
         long logEnd = end.get(new TopicPartition(topic, range.partition()));
@@ -219,14 +218,14 @@ public final class OffsetPlanner implements AutoCloseable {
           widened.add(range);
           continue;
         }
-        if (reader == null) {
-          reader = readCommittedConsumer();
+        if (records == null) {
+          records = new VisibleRecords(properties, timeout);
         }
-        if (!range.isEmpty() && lastVisible(reader, topic, range) >= 0) {
+        if (!range.isEmpty() && records.last(topic, range) >= 0) {
           widened.add(range);
           continue;
         }
-        long next = firstVisible(reader, topic, range.partition(), range.stop(), logEnd);
+        long next = records.first(topic, range.partition(), range.stop(), logEnd);
         long stop = next < 0 ? logEnd : next + 1;
         LOG.info(
             "Partition {}: no record in the capped range {}, reading up to offset {}",
@@ -236,44 +235,11 @@ public final class OffsetPlanner implements AutoCloseable {
         widened.add(OffsetRange.of(range.partition(), range.start(), stop));
       }
     } finally {
-      if (reader != null) {
-        reader.close();
+      if (records != null) {
+        records.close();
       }
     }
     return widened;
-  }
-
-  /** The first offset in {@code [from, to)} with a visible record, or -1. */
-  private long firstVisible(
-      KafkaConsumer<byte[], byte[]> consumer, String topic, int partition, long from, long to) {
-    TopicPartition topicPartition = new TopicPartition(topic, partition);
-    consumer.assign(Collections.singleton(topicPartition));
-    consumer.seek(topicPartition, from);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (consumer.position(topicPartition, timeout) < to) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            String.format(
-                "Cannot read offsets [%d, %d) of partition %d of topic %s within %d s",
-                from, to, partition, topic, timeout.getSeconds()));
-      }
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        if (record.offset() < to) {
-          return record.offset();
-        }
-      }
-    }
-    return -1;
-  }
-
-  private KafkaConsumer<byte[], byte[]> readCommittedConsumer() {
-    Properties consumerProperties = new Properties();
-    consumerProperties.putAll(properties);
-    consumerProperties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProperties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    return new KafkaConsumer<>(
-        consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /**
@@ -289,48 +255,14 @@ public final class OffsetPlanner implements AutoCloseable {
       return plan;
     }
     List<OffsetRange> ranges = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer()) {
+    try (VisibleRecords records = new VisibleRecords(properties, timeout)) {
       for (OffsetRange range : plan.ranges()) {
-        long last = range.isEmpty() ? -1 : lastVisible(consumer, plan.topic(), range);
+        long last = range.isEmpty() ? -1 : records.last(plan.topic(), range);
         ranges.add(
             OffsetRange.of(range.partition(), range.start(), Math.max(range.start(), last + 1)));
       }
     }
     return OffsetPlan.of(plan.topic(), ranges);
-  }
-
-  /** The last offset in {@code range} with a visible record, or -1. Reads backwards in windows. */
-  private long lastVisible(
-      KafkaConsumer<byte[], byte[]> consumer, String topic, OffsetRange range) {
-    TopicPartition partition = new TopicPartition(topic, range.partition());
-    consumer.assign(Collections.singleton(partition));
-    long window = FIRST_WINDOW;
-    long stop = range.stop();
-    while (stop > range.start()) {
-      long from = Math.max(range.start(), stop - window);
-      consumer.seek(partition, from);
-      long last = -1;
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (consumer.position(partition, timeout) < stop) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              String.format(
-                  "Cannot read offsets [%d, %d) of partition %d of topic %s within %d s",
-                  from, stop, range.partition(), topic, timeout.getSeconds()));
-        }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.offset() < stop) {
-            last = Math.max(last, record.offset());
-          }
-        }
-      }
-      if (last >= 0) {
-        return last;
-      }
-      stop = from;
-      window *= 8;
-    }
-    return -1;
   }
 
   /** The group's committed offsets of those {@code partitions} that have one. */
@@ -384,10 +316,20 @@ public final class OffsetPlanner implements AutoCloseable {
     }
   }
 
-  private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+  /** The future's value; its failure as one message that says what was tried, and why not. */
+  private <T> T await(KafkaFuture<T> future, String what) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new IllegalStateException(
+            "No Kafka broker of "
+                + properties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + " answered within "
+                + timeout.getSeconds()
+                + " s",
+            e.getCause());
+      }
       throw new IllegalStateException(
           "Cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
@@ -397,19 +339,6 @@ public final class OffsetPlanner implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while trying to " + what, e);
     }
-  }
-
-  /** Every partition of {@code topic} from its earliest offset to its end. */
-  public OffsetPlan fromEarliest(String topic) {
-    List<TopicPartition> partitions = partitions(topic);
-    Map<TopicPartition, Long> earliest = listOffsets(partitions, OffsetSpec.earliest());
-    Map<TopicPartition, Long> end = listOffsets(partitions, OffsetSpec.latest());
-    List<OffsetRange> ranges = new ArrayList<>();
-    for (TopicPartition partition : partitions) {
-      ranges.add(
-          OffsetRange.of(partition.partition(), earliest.get(partition), end.get(partition)));
-    }
-    return OffsetPlan.of(topic, ranges);
   }
 
   /** The topic's partitions, by number. */
@@ -438,61 +367,29 @@ public final class OffsetPlanner implements AutoCloseable {
   }
 
   private TopicDescription describe(String topic) {
-    TopicDescription description;
     try {
-      description =
-          admin
-              .describeTopics(Collections.singleton(topic))
-              .allTopicNames()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-              .get(topic);
-    } catch (ExecutionException e) {
+      return await(
+              admin.describeTopics(Collections.singleton(topic)).allTopicNames(),
+              "describe Kafka topic " + topic)
+          .get(topic);
+    } catch (IllegalStateException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalArgumentException("Cannot find Kafka topic " + topic, e.getCause());
       }
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw new IllegalStateException(
-            "No Kafka broker of "
-                + properties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                + " answered within "
-                + timeout.getSeconds()
-                + " s",
-            e.getCause());
-      }
-      throw new IllegalStateException(
-          "Cannot describe Kafka topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Cannot reach the Kafka brokers within " + timeout.getSeconds() + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while describing topic " + topic, e);
+      throw e;
     }
-    return description;
   }
 
   /** The offsets {@code spec} names, as a {@code read_committed} consumer sees them. */
   public Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec spec) {
     Map<TopicPartition, OffsetSpec> request =
         partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec));
-    try {
-      Map<TopicPartition, ListOffsetsResultInfo> result =
-          admin
-              .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-              .all()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return result.entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "Cannot list offsets of " + partitions + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Cannot reach the Kafka brokers within " + timeout.getSeconds() + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while listing offsets", e);
-    }
+    Map<TopicPartition, ListOffsetsResultInfo> result =
+        await(
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+            "list the offsets of " + partitions);
+    return result.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.github.ingest.iceberg.sink;
+package io.github.ingest.iceberg.batch;
 
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
@@ -7,11 +7,11 @@ import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
 
 /** Table operations that pass every call to another's; subclasses change one or two. */
-abstract class ForwardingTableOperations implements TableOperations {
+public abstract class ForwardingTableOperations implements TableOperations {
 
   private final TableOperations delegate;
 
-  ForwardingTableOperations(TableOperations delegate) {
+  protected ForwardingTableOperations(TableOperations delegate) {
     this.delegate = delegate;
   }
 

@@ -1,4 +1,4 @@
-package io.github.ingest.core.fault;
+package io.github.ingest.core.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,19 @@ import java.util.concurrent.TimeUnit;
  *       as any error would; later times pass.
  * </ul>
  *
+ * <p>The property is read once, where a run starts ({@link #fromSystemProperties()}, in the job's
+ * client), and the armed points travel with the job to its tasks: a stray property on a TaskManager
+ * shared with other jobs is never read there.
+ *
  * <p>Points: {@link #READING}, {@link #BEFORE_COMMIT}, {@link #AFTER_TABLE_COMMIT}, {@link
  * #BEFORE_DEAD_LETTERS}, {@link #AFTER_COMMIT}. Unset, a point costs one field read.
  */
-public final class Failpoints {
+public final class Failpoints implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** No point armed. */
+  public static final Failpoints NONE = new Failpoints(null);
 
   /** While records are being read, after the first ones were mapped. */
   public static final String READING = "reading";
@@ -43,26 +52,34 @@ public final class Failpoints {
   /** The system property that names the point. */
   public static final String PROPERTY = "ingest.failpoint";
 
-  private static final String ARMED = System.getProperty(PROPERTY);
+  private final String armed;
   private static final String AWAIT = ":await=";
   private static final String FAIL_ONCE = ":fail-once=";
   private static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(2);
 
-  private Failpoints() {}
+  private Failpoints(String armed) {
+    this.armed = armed;
+  }
+
+  /** The points the system property {@link #PROPERTY} arms in this JVM. */
+  public static Failpoints fromSystemProperties() {
+    String armed = System.getProperty(PROPERTY);
+    return armed == null ? NONE : new Failpoints(armed);
+  }
 
   /** Halts the JVM, or waits, if {@code point} is the armed one. */
-  public static void reach(String point) {
-    if (ARMED == null || !ARMED.startsWith(point)) {
+  public void reach(String point) {
+    if (armed == null || !armed.startsWith(point)) {
       return;
     }
-    if (ARMED.equals(point)) {
+    if (armed.equals(point)) {
       System.err.println("ingest: halting at failpoint " + point);
       System.err.flush();
       Runtime.getRuntime().halt(137);
-    } else if (ARMED.startsWith(point + AWAIT)) {
-      await(Paths.get(ARMED.substring(point.length() + AWAIT.length())));
-    } else if (ARMED.startsWith(point + FAIL_ONCE)) {
-      failOnce(point, Paths.get(ARMED.substring(point.length() + FAIL_ONCE.length())));
+    } else if (armed.startsWith(point + AWAIT)) {
+      await(Paths.get(armed.substring(point.length() + AWAIT.length())));
+    } else if (armed.startsWith(point + FAIL_ONCE)) {
+      failOnce(point, Paths.get(armed.substring(point.length() + FAIL_ONCE.length())));
     }
   }
 
