@@ -3,7 +3,7 @@ package io.github.ingest.job;
 import static io.github.ingest.job.Startup.setUp;
 
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;

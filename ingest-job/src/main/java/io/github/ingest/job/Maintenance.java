@@ -2,7 +2,7 @@ package io.github.ingest.job;
 
 import static io.github.ingest.job.Startup.setUp;
 
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchLedger;

@@ -2,9 +2,9 @@ package io.github.ingest.job;
 
 import static io.github.ingest.job.Startup.setUp;
 
-import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;

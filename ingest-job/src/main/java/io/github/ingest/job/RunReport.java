@@ -1,7 +1,7 @@
 package io.github.ingest.job;
 
-import io.github.ingest.core.batch.BadRecordPolicy;
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlan;

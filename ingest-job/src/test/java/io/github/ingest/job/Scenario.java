@@ -3,7 +3,7 @@ package io.github.ingest.job;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;

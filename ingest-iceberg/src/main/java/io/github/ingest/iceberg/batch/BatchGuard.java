@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.batch;
 
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.TableMetadata;

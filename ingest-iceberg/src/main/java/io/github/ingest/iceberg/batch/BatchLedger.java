@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringWriter;

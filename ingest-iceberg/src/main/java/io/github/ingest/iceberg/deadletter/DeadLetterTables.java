@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.deadletter;
 
-import io.github.ingest.core.batch.BatchState;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchGuard;

@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.sink;
 
-import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.internal.RecordCounts;
 import java.io.Serializable;
 import org.apache.iceberg.io.WriteResult;
 

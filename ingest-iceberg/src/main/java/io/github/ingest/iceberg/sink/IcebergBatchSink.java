@@ -1,9 +1,9 @@
 package io.github.ingest.iceberg.sink;
 
-import io.github.ingest.core.batch.BadRecordPolicy;
-import io.github.ingest.core.batch.BatchState;
-import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -3,11 +3,11 @@ package io.github.ingest.iceberg.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.batch.BatchState;
-import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.ingest.job.config;
 
 import io.github.ingest.core.balance.BalanceChanges;
-import io.github.ingest.core.batch.BadRecordPolicy;
+import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;

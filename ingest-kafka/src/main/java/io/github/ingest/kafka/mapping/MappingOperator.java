@@ -1,9 +1,9 @@
 package io.github.ingest.kafka.mapping;
 
-import io.github.ingest.core.batch.BadRecordPolicy;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.batch.RecordCounts;
+import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;

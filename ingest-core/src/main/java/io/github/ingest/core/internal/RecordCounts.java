@@ -1,4 +1,4 @@
-package io.github.ingest.core.batch;
+package io.github.ingest.core.internal;
 
 import java.io.Serializable;
 

@@ -1,8 +1,9 @@
-package io.github.ingest.core.batch;
+package io.github.ingest.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ingest.core.batch.BatchMetadata;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package io.github.ingest.core.batch;
+package io.github.ingest.core.internal;
 
+import io.github.ingest.core.batch.BatchMetadata;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
