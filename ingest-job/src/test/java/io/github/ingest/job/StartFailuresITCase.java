@@ -121,7 +121,7 @@ class StartFailuresITCase {
         new Case(
             "policy",
             2,
-            "ingest: Invalid value for bad-records.policy or bad-records.max-ratio: Invalid bad-record policy: ignore (expected dead-letter, fail or skip)",
+            "ingest: Invalid value for bad-records.policy: ignore (expected dead-letter, fail or skip)",
             s -> s.put("bad-records.policy", "ignore")));
     cases.add(
         new Case(

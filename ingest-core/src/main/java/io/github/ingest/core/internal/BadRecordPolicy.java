@@ -31,17 +31,10 @@ public final class BadRecordPolicy implements Serializable {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /**
-     * @throws IllegalArgumentException naming the text if it is no action
-     */
-    public static Action parse(String text) {
-      for (Action action : values()) {
-        if (action.text().equals(text)) {
-          return action;
-        }
-      }
-      throw new IllegalArgumentException(
-          "Invalid bad-record policy: " + text + " (expected dead-letter, fail or skip)");
+    /** As {@link #text()}: what a setting names it by. */
+    @Override
+    public String toString() {
+      return text();
     }
   }
 

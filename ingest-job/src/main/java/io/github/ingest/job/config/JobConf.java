@@ -5,6 +5,7 @@ import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;
+import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.kafka.source.PlanOptions;
 import io.github.ingest.kafka.source.StartingPosition;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -36,23 +38,29 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public final class JobConf {
 
-  private static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
-
   private final Configuration options;
   private final Map<String, String> catalogProperties;
   private final Properties kafkaProperties;
   private final boolean help;
   private final Command command;
   private final List<String> warnings;
-  private transient Mapping mapping;
+  private final Mapping mapping;
 
   private JobConf(
       Configuration options,
       Map<String, String> catalogProperties,
       Properties kafkaProperties,
       boolean help,
-      Command command) {
-    this(options, catalogProperties, kafkaProperties, help, command, Collections.emptyList());
+      Command command,
+      Mapping mapping) {
+    this(
+        options,
+        catalogProperties,
+        kafkaProperties,
+        help,
+        command,
+        Collections.emptyList(),
+        mapping);
   }
 
   private JobConf(
@@ -61,7 +69,9 @@ public final class JobConf {
       Properties kafkaProperties,
       boolean help,
       Command command,
-      List<String> warnings) {
+      List<String> warnings,
+      Mapping mapping) {
+    this.mapping = mapping;
     this.options = options;
     this.catalogProperties = catalogProperties;
     this.kafkaProperties = kafkaProperties;
@@ -134,7 +144,7 @@ public final class JobConf {
     }
     if (help) {
       return new JobConf(
-          new Configuration(), Collections.emptyMap(), new Properties(), true, Command.RUN);
+          new Configuration(), Collections.emptyMap(), new Properties(), true, Command.RUN, null);
     }
     Map<String, String> settings = new LinkedHashMap<>();
     if (configFile != null) {
@@ -145,7 +155,13 @@ public final class JobConf {
     settings.putAll(flags);
     JobConf conf = resolve(settings);
     return new JobConf(
-        conf.options, conf.catalogProperties, conf.kafkaProperties, false, command, warnings);
+        conf.options,
+        conf.catalogProperties,
+        conf.kafkaProperties,
+        false,
+        command,
+        warnings,
+        conf.mapping);
   }
 
   /**
@@ -204,7 +220,11 @@ public final class JobConf {
         options.setString(key, value);
       } else if (key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)
           && key.length() > JobOptions.KAFKA_PROPERTIES_PREFIX.length()) {
-        kafka.setProperty(key.substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+        String property = key.substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length());
+        if (!Secrets.isKafkaProperty(property)) {
+          throw new IllegalArgumentException(unknownKafkaProperty(property));
+        }
+        kafka.setProperty(property, value);
       } else if (key.startsWith(JobOptions.CATALOG_PREFIX)
           && key.length() > JobOptions.CATALOG_PREFIX.length()) {
         catalog.put(key.substring(JobOptions.CATALOG_PREFIX.length()), value);
@@ -212,7 +232,8 @@ public final class JobConf {
         throw new IllegalArgumentException(unknownKey(key, false));
       }
     }
-    JobConf conf = new JobConf(options, catalog, kafka, false, Command.RUN);
+    validate(options);
+    JobConf conf = new JobConf(options, catalog, kafka, false, Command.RUN, mapping(options));
     conf.validate();
     return conf;
   }
@@ -269,7 +290,7 @@ public final class JobConf {
   public PlanOptions planOptions() {
     return PlanOptions.forGroup(groupId())
         .startingAt(StartingPosition.parse(options.get(JobOptions.STARTING_OFFSETS)))
-        .skipLostOffsets("skip".equals(options.get(JobOptions.ON_LOST_OFFSETS)))
+        .skipLostOffsets(options.get(JobOptions.ON_LOST_OFFSETS) == JobOptions.LostOffsets.SKIP)
         .maxOffsetsPerPartition(options.get(JobOptions.MAX_OFFSETS_PER_PARTITION))
         .acceptTopicId(options.getOptional(JobOptions.ACCEPT_TOPIC_ID).orElse(""));
   }
@@ -299,7 +320,7 @@ public final class JobConf {
   /** What happens to bad records, and how many a batch tolerates. */
   public BadRecordPolicy badRecordPolicy() {
     return BadRecordPolicy.of(
-        BadRecordPolicy.Action.parse(options.get(JobOptions.BAD_RECORDS_POLICY)),
+        options.get(JobOptions.BAD_RECORDS_POLICY),
         options.get(JobOptions.BAD_RECORDS_MAX_RATIO),
         options.get(JobOptions.BAD_RECORDS_MAX_COUNT));
   }
@@ -356,30 +377,8 @@ public final class JobConf {
    * The mapping: the file {@code mapping} names, else the built-in balance-change mapping, with the
    * partitioning {@code table.partitioning} sets.
    */
+  /** The mapping: the file's, or the built-in one, with the partitioning and mode set. */
   public Mapping mapping() {
-    if (mapping == null) {
-      String file = options.get(JobOptions.MAPPING);
-      Mapping read = file == null ? BalanceChanges.mapping() : MappingFiles.read(Paths.get(file));
-      String partitioning = options.get(JobOptions.PARTITIONING);
-      if (partitioning != null) {
-        List<PartitionField> fields = new ArrayList<>();
-        if (!partitioning.trim().equalsIgnoreCase("none")) {
-          for (String field : partitioning.split(",(?![^(]*\\))")) {
-            fields.add(PartitionField.parse(field));
-          }
-        }
-        read = read.withPartitioning(fields);
-      }
-      Optional<JobOptions.DistributionMode> distribution =
-          options.getOptional(JobOptions.DISTRIBUTION_MODE);
-      if (distribution.isPresent()) {
-        read =
-            read.withProperty(
-                "write.distribution-mode",
-                distribution.get().name().toLowerCase(java.util.Locale.ROOT));
-      }
-      mapping = read;
-    }
     return mapping;
   }
 
@@ -400,24 +399,8 @@ public final class JobConf {
       properties.put("type", options.get(JobOptions.CATALOG_TYPE));
     }
     properties.put("uri", options.get(JobOptions.CATALOG_URI));
-    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
-    if (warehouse.startsWith("s3://") || warehouse.startsWith("s3a://")) {
-      properties.putIfAbsent("io-impl", S3_FILE_IO);
-      // the JDK's HTTP client: Iceberg's default, Apache's, would add three libraries
-      properties.putIfAbsent("http-client.type", "urlconnection");
-      // Iceberg's default factory also makes Glue, KMS and DynamoDB clients, and tasks cannot
-      // even deserialize it without those SDKs; this one makes the S3 client alone, the same way
-      properties.putIfAbsent(
-          "s3.client-factory-impl", "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory");
-    } else if (!warehouse.contains("://")) {
-      warehouse = Paths.get(warehouse).toAbsolutePath().toUri().toString();
-    }
-    properties.put("warehouse", warehouse);
-    if (properties.containsKey("s3.endpoint")) {
-      // S3-compatible endpoints ignore the region, but the AWS SDK insists on one
-      properties.putIfAbsent("client.region", "us-east-1");
-    }
-    return properties;
+    properties.put("warehouse", options.get(JobOptions.CATALOG_WAREHOUSE));
+    return Catalogs.withDefaults(properties);
   }
 
   /** Kafka client properties: the {@code kafka.properties.*} settings and bootstrap servers. */
@@ -436,123 +419,151 @@ public final class JobConf {
     kafkaProperties.forEach(
         (k, v) -> all.put(JobOptions.KAFKA_PROPERTIES_PREFIX + k, String.valueOf(v)));
     StringBuilder text = new StringBuilder();
-    all.forEach(
-        (k, v) -> text.append(k).append('=').append(isSecret(k) ? "******" : v).append('\n'));
+    all.forEach((k, v) -> text.append(k).append('=').append(Secrets.shown(k, v)).append('\n'));
     return text.toString();
   }
 
-  static boolean isSecret(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return lower.contains("secret")
-        || lower.contains("password")
-        || lower.contains("sasl.jaas.config")
-        || lower.contains("token")
-        || lower.endsWith("credential");
+  private static Mapping mapping(Configuration options) {
+    String file = options.get(JobOptions.MAPPING);
+    Mapping read = file == null ? BalanceChanges.mapping() : MappingFiles.read(Paths.get(file));
+    String partitioning = options.get(JobOptions.PARTITIONING);
+    if (partitioning != null) {
+      List<PartitionField> fields = new ArrayList<>();
+      if (!partitioning.trim().equalsIgnoreCase("none")) {
+        for (String field : partitioning.split(",(?![^(]*\\))")) {
+          fields.add(PartitionField.parse(field));
+        }
+      }
+      read = read.withPartitioning(fields);
+    }
+    Optional<JobOptions.DistributionMode> distribution =
+        options.getOptional(JobOptions.DISTRIBUTION_MODE);
+    if (distribution.isPresent()) {
+      read = read.withProperty("write.distribution-mode", distribution.get().toString());
+    }
+    return read;
   }
 
-  private void validate() {
-    require(JobOptions.BOOTSTRAP_SERVERS);
-    require(JobOptions.TOPIC);
-    try {
-      options.get(JobOptions.KAFKA_TIMEOUT);
-      options.getOptional(JobOptions.PARALLELISM);
-      options.get(JobOptions.PROGRESS_INTERVAL);
-      options.get(JobOptions.NOTHING_NEW_EXIT_CODE);
-      options.get(JobOptions.COMMIT_GROUP_OFFSETS);
-      options.get(JobOptions.MAX_OFFSETS_PER_PARTITION);
-      options.get(JobOptions.BAD_RECORDS_MAX_RATIO);
-      options.get(JobOptions.BAD_RECORDS_MAX_COUNT);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid setting: " + e.getMessage(), e);
-    }
-    String onLost = options.get(JobOptions.ON_LOST_OFFSETS);
-    if (!"fail".equals(onLost) && !"skip".equals(onLost)) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.ON_LOST_OFFSETS.key()
-              + ": "
-              + onLost
-              + " (expected fail or skip)");
-    }
-    try {
-      badRecordPolicy();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.BAD_RECORDS_POLICY.key()
-              + " or "
-              + JobOptions.BAD_RECORDS_MAX_RATIO.key()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    String deadLetters = options.get(JobOptions.DEAD_LETTER_TABLE);
-    if (deadLetters != null
-        && (!deadLetters.contains(".")
-            || deadLetters.startsWith(".")
-            || deadLetters.endsWith("."))) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.DEAD_LETTER_TABLE.key()
-              + ": "
-              + deadLetters
-              + " (expected namespace.name)");
-    }
-    try {
-      planOptions();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.STARTING_OFFSETS.key()
-              + " or "
-              + JobOptions.MAX_OFFSETS_PER_PARTITION.key()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    Integer parallelism = parallelism();
-    if (parallelism != null && parallelism < 1) {
-      throw new IllegalArgumentException(
-          "Invalid value for " + JobOptions.PARALLELISM.key() + ": " + parallelism);
-    }
-    if (restartAttempts() < 0) {
-      throw new IllegalArgumentException(
-          "Invalid value for " + JobOptions.RESTART_ATTEMPTS.key() + ": " + restartAttempts());
-    }
-    for (ConfigOption<Integer> atLeastOne :
-        List.of(
-            JobOptions.MAINTENANCE_RETAIN_LAST,
-            JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT,
-            JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES)) {
-      if (options.get(atLeastOne) < 1) {
-        throw new IllegalArgumentException(
-            "Invalid value for " + atLeastOne.key() + ": " + options.get(atLeastOne));
+  /** The smallest value of each integer setting that has one. */
+  private static final Map<ConfigOption<Integer>, Integer> MINIMUMS =
+      Map.of(
+          JobOptions.PARALLELISM, 1,
+          JobOptions.RESTART_ATTEMPTS, 0,
+          JobOptions.MAINTENANCE_RETAIN_LAST, 1,
+          JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT, 1,
+          JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES, 1);
+
+  /** Every declared setting parses, and numbers are in range. */
+  private static void validate(Configuration options) {
+    require(options, JobOptions.BOOTSTRAP_SERVERS);
+    require(options, JobOptions.TOPIC);
+    for (ConfigOption<?> option : JobOptions.all()) {
+      try {
+        options.getOptional(option);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(invalid(options, option, e), e);
       }
     }
-    try {
-      mapping();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.MAPPING.key()
-              + " or "
-              + JobOptions.PARTITIONING.key()
-              + ": "
-              + e.getMessage(),
-          e);
+    MINIMUMS.forEach(
+        (option, minimum) ->
+            options
+                .getOptional(option)
+                .filter(value -> value < minimum)
+                .ifPresent(
+                    value -> {
+                      throw new IllegalArgumentException(
+                          "Invalid value for " + option.key() + ": " + value);
+                    }));
+    check(() -> mapping(options), JobOptions.MAPPING, JobOptions.PARTITIONING);
+  }
+
+  /** The settings that depend on others are consistent. */
+  private void validate() {
+    check(this::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
+    check(this::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
+    checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
+    checkTableName(JobOptions.TABLE, table().toString());
+    checkCatalog();
+  }
+
+  /**
+   * Refuses catalogs that would lose a table on object storage: the default catalog, a SQLite file
+   * on this machine, would die with the machine while the table's files and the consumer group's
+   * offsets live on; a Hadoop catalog needs an atomic rename, which S3 does not have.
+   */
+  private void checkCatalog() {
+    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
+    if (!Catalogs.onS3(warehouse)) {
+      return;
     }
-    String table = table().toString();
-    if (!table.contains(".") || table.startsWith(".") || table.endsWith(".")) {
+    boolean catalogSet =
+        options.contains(JobOptions.CATALOG_URI)
+            || options.contains(JobOptions.CATALOG_TYPE)
+            || catalogProperties.containsKey("catalog-impl");
+    if (!catalogSet) {
       throw new IllegalArgumentException(
-          "Invalid value for "
-              + JobOptions.TABLE.key()
-              + ": "
-              + table
-              + " (expected namespace.name)");
+          "Invalid catalog for warehouse "
+              + warehouse
+              + ": the default catalog is a SQLite file on this machine ("
+              + options.get(JobOptions.CATALOG_URI)
+              + "), and the tables would be lost with the machine while their files and the"
+              + " consumer group's offsets live on. Set catalog.uri to a shared catalog database"
+              + " (e.g. jdbc:postgresql://...), or catalog.type");
+    }
+    if ("hadoop".equalsIgnoreCase(options.get(JobOptions.CATALOG_TYPE))
+        && !options.get(JobOptions.ALLOW_HADOOP_CATALOG_ON_S3)) {
+      throw new IllegalArgumentException(
+          "Invalid catalog for warehouse "
+              + warehouse
+              + ": a Hadoop catalog commits by renaming files, which S3 does not do atomically,"
+              + " so two commits can both succeed and one is lost. Use a jdbc, rest, glue or"
+              + " hive catalog, or set "
+              + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
+              + "=true to accept the risk");
     }
   }
 
-  private void require(ConfigOption<String> option) {
+  /** Resolves a value from {@code involved} settings; its failure names them. */
+  private static void check(Supplier<?> resolve, ConfigOption<?>... involved) {
+    try {
+      resolve.get();
+    } catch (IllegalArgumentException e) {
+      List<String> keys = new ArrayList<>();
+      for (ConfigOption<?> option : involved) {
+        keys.add(option.key());
+      }
+      throw new IllegalArgumentException(
+          "Invalid value for " + String.join(" or ", keys) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkTableName(ConfigOption<?> option, String name) {
+    if (name != null && (!name.contains(".") || name.startsWith(".") || name.endsWith("."))) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + option.key() + ": " + name + " (expected namespace.name)");
+    }
+  }
+
+  /** What is wrong with {@code option}'s value: for a choice, the choices. */
+  private static String invalid(
+      Configuration options, ConfigOption<?> option, IllegalArgumentException e) {
+    Enum<?>[] constants = JobOptions.choices(option);
+    if (constants != null) {
+      List<String> choices = new ArrayList<>();
+      for (Enum<?> constant : constants) {
+        choices.add(constant.toString());
+      }
+      return String.format(
+          "Invalid value for %s: %s (expected %s or %s)",
+          option.key(),
+          options.toMap().get(option.key()),
+          String.join(", ", choices.subList(0, choices.size() - 1)),
+          choices.get(choices.size() - 1));
+    }
+    return "Invalid setting: " + e.getMessage();
+  }
+
+  private static void require(Configuration options, ConfigOption<String> option) {
     String value = options.get(option);
     if (value == null || value.trim().isEmpty()) {
       throw new IllegalArgumentException(
@@ -589,6 +600,26 @@ public final class JobConf {
       message += " (Kafka client properties go under kafka.properties.*)";
     }
     return message;
+  }
+
+  private static String unknownKafkaProperty(String property) {
+    String closest = null;
+    int best = Integer.MAX_VALUE;
+    for (String candidate : Secrets.kafkaProperties()) {
+      int distance = distance(property, candidate);
+      if (distance < best) {
+        best = distance;
+        closest = candidate;
+      }
+    }
+    String message =
+        "Unknown Kafka client property: "
+            + JobOptions.KAFKA_PROPERTIES_PREFIX
+            + property
+            + " (not a setting of Kafka's consumer or admin client";
+    return closest != null && best <= Math.max(2, property.length() / 3)
+        ? message + "; did you mean " + JobOptions.KAFKA_PROPERTIES_PREFIX + closest + "?)"
+        : message + ")";
   }
 
   /** Levenshtein distance, for suggesting the key a typo meant. */

@@ -1,5 +1,6 @@
 package io.github.ingest.job.config;
 
+import io.github.ingest.core.internal.BadRecordPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -69,10 +70,21 @@ public final class JobOptions {
                   + " has no offsets for: earliest, latest, or timestamp:<ISO-8601 instant or"
                   + " epoch millis>.");
 
-  public static final ConfigOption<String> ON_LOST_OFFSETS =
+  /** What a run does about offsets that retention deleted before any batch read them. */
+  public enum LostOffsets {
+    FAIL,
+    SKIP;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public static final ConfigOption<LostOffsets> ON_LOST_OFFSETS =
       ConfigOptions.key("kafka.on-lost-offsets")
-          .stringType()
-          .defaultValue("fail")
+          .enumType(LostOffsets.class)
+          .defaultValue(LostOffsets.FAIL)
           .withDescription(
               "When retention deleted records that no batch has read: fail (the run stops and"
                   + " says which offsets), or skip (they are logged and recorded in the snapshot"
@@ -103,10 +115,10 @@ public final class JobOptions {
               "At most this many offsets of each partition per run, so a large backlog is caught"
                   + " up in several batches; 0 for no limit.");
 
-  public static final ConfigOption<String> BAD_RECORDS_POLICY =
+  public static final ConfigOption<BadRecordPolicy.Action> BAD_RECORDS_POLICY =
       ConfigOptions.key("bad-records.policy")
-          .stringType()
-          .defaultValue("dead-letter")
+          .enumType(BadRecordPolicy.Action.class)
+          .defaultValue(BadRecordPolicy.Action.DEAD_LETTER)
           .withDescription(
               "What happens to a record that does not map: dead-letter (stored in the dead-letter"
                   + " table with the batch), fail (the batch fails at the first one, nothing is"
@@ -180,7 +192,12 @@ public final class JobOptions {
     /** All rows of a partition go to one writer: one file per partition and batch. */
     HASH,
     /** Each writer writes every partition it sees: up to one file per partition and writer. */
-    NONE
+    NONE;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   public static final ConfigOption<DistributionMode> DISTRIBUTION_MODE =
@@ -223,6 +240,14 @@ public final class JobOptions {
           .withDescription(
               "Where new tables' files go: s3://bucket/path uses S3FileIO; the default is a"
                   + " local directory.");
+
+  public static final ConfigOption<Boolean> ALLOW_HADOOP_CATALOG_ON_S3 =
+      ConfigOptions.key("catalog.allow-hadoop-on-s3")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Accept catalog.type=hadoop with an s3:// warehouse, which is unsafe (no atomic"
+                  + " rename): refused otherwise.");
 
   public static final ConfigOption<String> S3_ENDPOINT =
       ConfigOptions.key("catalog.s3.endpoint")
@@ -378,6 +403,7 @@ public final class JobOptions {
               CATALOG_TYPE,
               CATALOG_URI,
               CATALOG_WAREHOUSE,
+              ALLOW_HADOOP_CATALOG_ON_S3,
               S3_ENDPOINT,
               S3_PATH_STYLE_ACCESS,
               S3_ACCESS_KEY_ID,
@@ -414,6 +440,20 @@ public final class JobOptions {
   private JobOptions() {}
 
   /** The option's description as plain text. */
+  /** The choices of a setting declared with {@code enumType}, else null. */
+  static Enum<?>[] choices(ConfigOption<?> option) {
+    if (option == ON_LOST_OFFSETS) {
+      return LostOffsets.values();
+    }
+    if (option == BAD_RECORDS_POLICY) {
+      return BadRecordPolicy.Action.values();
+    }
+    if (option == DISTRIBUTION_MODE) {
+      return DistributionMode.values();
+    }
+    return null;
+  }
+
   public static String text(ConfigOption<?> option) {
     StringBuilder text = new StringBuilder();
     for (BlockElement block : option.description().getBlocks()) {

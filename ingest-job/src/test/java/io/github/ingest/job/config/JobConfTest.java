@@ -26,6 +26,8 @@ class JobConfTest {
             "kafka.bootstrap-servers=a:9092",
             "kafka.topic=balance_changes",
             "kafka.properties.security.protocol=SASL_SSL",
+            "kafka.properties.ssl.truststore.password=sealed",
+            "catalog.uri=jdbc:postgresql://db:5432/iceberg?user=ingest&password=pw1&ssl=true",
             "catalog.warehouse=s3://lake/warehouse",
             "catalog.s3.endpoint=http://127.0.0.1:9000",
             "catalog.s3.secret-access-key=hush"));
@@ -45,7 +47,67 @@ class JobConfTest {
         .containsEntry("warehouse", "s3://lake/warehouse");
     assertThat(conf.describe())
         .contains("catalog.s3.secret-access-key=******")
-        .doesNotContain("hush");
+        .contains("kafka.properties.ssl.truststore.password=******")
+        .contains(
+            "catalog.uri=jdbc:postgresql://db:5432/iceberg?user=ingest&password=******&ssl=true")
+        .doesNotContain("hush")
+        .doesNotContain("sealed")
+        .doesNotContain("pw1");
+  }
+
+  @Test
+  void hidesSecretsByKafkasPasswordTypeFlinksSensitiveKeysAndUrlPasswords() {
+    assertThat(Secrets.shown("kafka.properties.ssl.key.password", "k")).isEqualTo("******");
+    assertThat(Secrets.shown("kafka.properties.sasl.jaas.config", "j")).isEqualTo("******");
+    assertThat(Secrets.shown("catalog.rest.apikey", "a")).isEqualTo("******");
+    assertThat(Secrets.shown("catalog.token", "t")).isEqualTo("******");
+    assertThat(Secrets.shown("catalog.uri", "jdbc:postgresql://ingest:pw2@db/iceberg"))
+        .isEqualTo("jdbc:postgresql://ingest:******@db/iceberg");
+    assertThat(Secrets.shown("kafka.properties.ssl.truststore.location", "/etc/ts.jks"))
+        .isEqualTo("/etc/ts.jks");
+  }
+
+  @Test
+  void refusesCatalogsThatWouldLoseATableOnS3() {
+    String[] onS3 = {
+      "--kafka.bootstrap-servers=a:9092", "--kafka.topic=t", "--catalog.warehouse=s3://lake/w"
+    };
+    assertThatThrownBy(() -> JobConf.parse(onS3))
+        .hasMessageStartingWith(
+            "Invalid catalog for warehouse s3://lake/w: the default catalog is a SQLite file on"
+                + " this machine (jdbc:sqlite:ingest-catalog.db)")
+        .hasMessageEndingWith(
+            "Set catalog.uri to a shared catalog database (e.g."
+                + " jdbc:postgresql://...), or catalog.type");
+    assertThat(JobConf.parse(append(onS3, "--catalog.uri=jdbc:sqlite:/shared/catalog.db")))
+        .isNotNull();
+    assertThatThrownBy(() -> JobConf.parse(append(onS3, "--catalog.type=hadoop")))
+        .hasMessageContaining("a Hadoop catalog commits by renaming files")
+        .hasMessageEndingWith("set catalog.allow-hadoop-on-s3=true to accept the risk");
+    assertThat(
+            JobConf.parse(
+                append(onS3, "--catalog.type=hadoop", "--catalog.allow-hadoop-on-s3=true")))
+        .isNotNull();
+  }
+
+  @Test
+  void checksKafkaClientPropertiesAgainstKafkasOwnSettings() {
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    "--kafka.bootstrap-servers=a:9092",
+                    "--kafka.topic=t",
+                    "--kafka.properties.sasl.mechansim=PLAIN"))
+        .hasMessage(
+            "Unknown Kafka client property: kafka.properties.sasl.mechansim (not a setting of"
+                + " Kafka's consumer or admin client; did you mean"
+                + " kafka.properties.sasl.mechanism?)");
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test
