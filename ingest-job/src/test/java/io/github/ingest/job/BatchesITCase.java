@@ -300,7 +300,7 @@ class BatchesITCase {
     }
   }
 
-  private static void awaitArrivals(Path barrier, List<JobRunner.Running> runs) throws Exception {
+  static void awaitArrivals(Path barrier, List<JobRunner.Running> runs) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (System.nanoTime() < deadline) {
       for (JobRunner.Running run : runs) {
