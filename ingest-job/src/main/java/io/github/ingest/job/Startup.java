@@ -6,6 +6,7 @@ import io.github.ingest.iceberg.table.IncompatibleTableException;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /** Runs the steps before any work, and says what their failures mean for the scheduler. */
 final class Startup {
@@ -34,8 +35,11 @@ final class Startup {
             service
                 + " refused the job: "
                 + refused.getMessage()
-                + " (see kafka.properties.security.protocol, sasl.mechanism and"
-                + " sasl.jaas.config)",
+                + (refused instanceof SslAuthenticationException
+                    ? " (see kafka.properties.security.protocol, ssl.truststore.location and"
+                        + " ssl.truststore.password)"
+                    : " (see kafka.properties.security.protocol, sasl.mechanism and"
+                        + " sasl.jaas.config)"),
             e);
       }
       throw new IngestException(

@@ -52,9 +52,15 @@ final class Secrets {
     return GlobalConfiguration.isSensitive(key.toLowerCase(Locale.ROOT));
   }
 
-  /** Whether {@code property} is a setting of Kafka's consumer or admin client. */
+  /**
+   * Whether {@code property} is a setting of Kafka's consumer or admin client, or of the config
+   * providers every Kafka client reads ({@code config.providers}, {@code config.providers.*}).
+   */
   static boolean isKafkaProperty(String property) {
-    return CONSUMER.containsKey(property) || ADMIN.containsKey(property);
+    return CONSUMER.containsKey(property)
+        || ADMIN.containsKey(property)
+        || property.equals("config.providers")
+        || property.startsWith("config.providers.");
   }
 
   /** Every setting name of Kafka's consumer and admin client. */

@@ -102,6 +102,15 @@ class JobConfTest {
             "Unknown Kafka client property: kafka.properties.sasl.mechansim (not a setting of"
                 + " Kafka's consumer or admin client; did you mean"
                 + " kafka.properties.sasl.mechanism?)");
+    JobConf providers =
+        JobConf.parse(
+            "--kafka.bootstrap-servers=a:9092",
+            "--kafka.topic=t",
+            "--kafka.properties.config.providers=file",
+            "--kafka.properties.config.providers.file.class="
+                + "org.apache.kafka.common.config.provider.FileConfigProvider",
+            "--kafka.properties.sasl.jaas.config=${file:/etc/secrets.properties:jaas}");
+    assertThat(providers.kafkaProperties()).containsEntry("config.providers", "file");
   }
 
   private static String[] append(String[] args, String... more) {

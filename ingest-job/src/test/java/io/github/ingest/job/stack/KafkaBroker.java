@@ -31,12 +31,17 @@ public final class KafkaBroker implements AutoCloseable {
 
   public static final String SASL_PASSWORD = "s3cr3t-Pa55word";
 
+  /** The password of the TLS key and trust stores the tests make. */
+  public static final String TLS_PASSWORD = "tls-Pa55word";
+
   private final Path dir;
   private ChildProcess process;
   private final int port;
   private final int saslPort;
+  private final int tlsPort;
 
-  private KafkaBroker(Path dir, ChildProcess process, int port, int saslPort) {
+  private KafkaBroker(Path dir, ChildProcess process, int port, int saslPort, int tlsPort) {
+    this.tlsPort = tlsPort;
     this.dir = dir;
     this.process = process;
     this.port = port;
@@ -47,21 +52,31 @@ public final class KafkaBroker implements AutoCloseable {
     Files.createDirectories(dir);
     int port = Ports.free();
     int saslPort = Ports.free();
+    int tlsPort = Ports.free();
     int controllerPort = Ports.free();
+    Path tls = Tls.make(dir.resolve("tls"), TLS_PASSWORD);
     Properties config = new Properties();
     config.setProperty("process.roles", "broker,controller");
     config.setProperty("node.id", "1");
     config.setProperty("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
     String plain = "PLAINTEXT://" + Ports.LOOPBACK + ":" + port;
     String sasl = "SASL_PLAINTEXT://" + Ports.LOOPBACK + ":" + saslPort;
+    String ssl = "SSL://" + Ports.LOOPBACK + ":" + tlsPort;
     config.setProperty(
-        "listeners", plain + "," + sasl + ",CONTROLLER://" + Ports.LOOPBACK + ":" + controllerPort);
-    config.setProperty("advertised.listeners", plain + "," + sasl);
+        "listeners",
+        plain + "," + sasl + "," + ssl + ",CONTROLLER://" + Ports.LOOPBACK + ":" + controllerPort);
+    config.setProperty("advertised.listeners", plain + "," + sasl + "," + ssl);
     config.setProperty("controller.listener.names", "CONTROLLER");
     config.setProperty("inter.broker.listener.name", "PLAINTEXT");
     config.setProperty(
         "listener.security.protocol.map",
-        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+    // a third listener that speaks TLS, with a certificate the tests made for 127.0.0.1
+    config.setProperty(
+        "listener.name.ssl.ssl.keystore.location", tls.resolve(Tls.KEYSTORE).toString());
+    config.setProperty("listener.name.ssl.ssl.keystore.type", "PKCS12");
+    config.setProperty("listener.name.ssl.ssl.keystore.password", TLS_PASSWORD);
+    config.setProperty("listener.name.ssl.ssl.key.password", TLS_PASSWORD);
     // a second listener that wants SASL/PLAIN, knowing one user
     config.setProperty("sasl.enabled.mechanisms", "PLAIN");
     config.setProperty(
@@ -102,7 +117,7 @@ public final class KafkaBroker implements AutoCloseable {
     ChildProcess broker =
         ChildProcess.start(
             "kafka broker", dir.resolve("broker.log"), jvm, "kafka.Kafka", file.toString());
-    KafkaBroker kafka = new KafkaBroker(dir, broker, port, saslPort);
+    KafkaBroker kafka = new KafkaBroker(dir, broker, port, saslPort, tlsPort);
     broker.awaitReady(kafka::answers, Duration.ofMinutes(2));
     return kafka;
   }
@@ -127,6 +142,21 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return Ports.LOOPBACK + ":" + port;
+  }
+
+  /** {@code 127.0.0.1:port} of the listener that speaks TLS. */
+  public String tlsBootstrapServers() {
+    return Ports.LOOPBACK + ":" + tlsPort;
+  }
+
+  /** A trust store that trusts the TLS listener's certificate. */
+  public Path truststore() {
+    return dir.resolve("tls").resolve(Tls.TRUSTSTORE);
+  }
+
+  /** A trust store that trusts another certificate only. */
+  public Path foreignTruststore() {
+    return dir.resolve("tls").resolve(Tls.FOREIGN_TRUSTSTORE);
   }
 
   /** {@code 127.0.0.1:port} of the listener that wants SASL/PLAIN. */
