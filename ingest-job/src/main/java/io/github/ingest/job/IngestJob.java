@@ -57,6 +57,10 @@ public final class IngestJob {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.length == 1 && "--version".equals(args[0])) {
+      out.print(Versions.text());
+      return EXIT_OK;
+    }
     JobConf conf;
     try {
       conf = JobConf.parse(env, args);

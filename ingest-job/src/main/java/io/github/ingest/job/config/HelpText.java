@@ -15,7 +15,8 @@ final class HelpText {
   /** The help text, generated from the declared options. */
   static String generate() {
     StringBuilder text = new StringBuilder();
-    text.append("Usage: ingest-job [run|plan|maintain] [--config FILE] [--KEY VALUE ...]\n\n")
+    text.append("Usage: ingest-job [run|plan|maintain] [--config FILE] [--KEY VALUE ...]\n")
+        .append("       ingest-job --version | --help\n\n")
         .append("Ingests what arrived on a Kafka topic since the last successful batch into an\n")
         .append("Iceberg table, then stops.\n")
         .append("  run   (default) plan, ingest and commit one batch\n")
