@@ -1,5 +1,7 @@
 package io.github.ingest.core.batch;
 
+import static io.github.ingest.core.internal.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -160,22 +162,16 @@ public final class BatchMetadata implements Serializable {
     }
 
     public BatchMetadata build() {
-      check(number >= 1, "Invalid batch number: %s (must be 1 or more)", number);
-      check(start != null, "Invalid batch start: %s", start);
-      check(notBlank(sourceEndpoint), "Invalid source endpoint: %s", sourceEndpoint);
-      check(notBlank(clientId), "Invalid client id: %s", clientId);
-      check(notBlank(sourceName), "Invalid source name: %s", sourceName);
+      checkArgument(number >= 1, "Invalid batch number: %s (must be 1 or more)", number);
+      checkArgument(start != null, "Invalid batch start: %s", start);
+      checkArgument(notBlank(sourceEndpoint), "Invalid source endpoint: %s", sourceEndpoint);
+      checkArgument(notBlank(clientId), "Invalid client id: %s", clientId);
+      checkArgument(notBlank(sourceName), "Invalid source name: %s", sourceName);
       return new BatchMetadata(this);
     }
 
     private static boolean notBlank(String value) {
       return value != null && !value.trim().isEmpty();
-    }
-
-    private static void check(boolean condition, String message, Object arg) {
-      if (!condition) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, message, arg));
-      }
     }
   }
 }

@@ -101,13 +101,14 @@ public final class BatchState implements Serializable {
       long read,
       long written,
       long rejected) {
-    check(source != null && !source.isEmpty(), "Invalid source key: %s", source);
-    check(
+    Preconditions.checkArgument(
+        source != null && !source.isEmpty(), "Invalid source key: %s", source);
+    Preconditions.checkArgument(
         startOffsets.keySet().equals(stopOffsets.keySet()),
         "Invalid offsets: start offsets of partitions %s, stop offsets of partitions %s",
         startOffsets.keySet(),
         stopOffsets.keySet());
-    check(
+    Preconditions.checkArgument(
         read == written + rejected,
         "Invalid counts: %s read is not %s written + %s rejected",
         read,
@@ -135,7 +136,7 @@ public final class BatchState implements Serializable {
    * it.
    */
   public BatchState withSource(String newTopicId, Map<Integer, Long> newOrigin) {
-    check(newTopicId != null, "Invalid topic id: %s", newTopicId);
+    Preconditions.checkArgument(newTopicId != null, "Invalid topic id: %s", newTopicId);
     return new BatchState(
         source,
         number,
@@ -159,7 +160,7 @@ public final class BatchState implements Serializable {
   public BatchState withLostFrom(Map<Integer, Long> newLostFrom) {
     newLostFrom.forEach(
         (partition, offset) ->
-            check(
+            Preconditions.checkArgument(
                 startOffsets.containsKey(partition) && offset < startOffsets.get(partition),
                 "Invalid lost offset %s of partition %s: start offsets %s",
                 offset,
@@ -183,7 +184,7 @@ public final class BatchState implements Serializable {
 
   /** This state with the counts of a finished batch: read is written plus rejected. */
   public BatchState withCounts(long newWritten, long newRejected) {
-    check(
+    Preconditions.checkArgument(
         newWritten >= 0 && newRejected >= 0,
         "Invalid counts: %s written, %s rejected",
         newWritten,
@@ -244,7 +245,7 @@ public final class BatchState implements Serializable {
    */
   public static BatchState fromSummary(Map<String, String> summary) {
     String source = summary.get(SOURCE);
-    check(source != null, "Invalid batch state: no %s", SOURCE);
+    Preconditions.checkArgument(source != null, "Invalid batch state: no %s", SOURCE);
     return new BatchState(
         source,
         parseLong(summary, NUMBER),
@@ -411,12 +412,14 @@ public final class BatchState implements Serializable {
     }
     for (String entry : text.split(",", -1)) {
       int colon = entry.indexOf(':');
-      check(colon > 0, "Invalid batch state: %s=%s", key, text);
+      Preconditions.checkArgument(colon > 0, "Invalid batch state: %s=%s", key, text);
       try {
         int partition = Integer.parseInt(entry.substring(0, colon));
         long offset = Long.parseLong(entry.substring(colon + 1));
-        check(partition >= 0 && offset >= 0, "Invalid batch state: %s=%s", key, text);
-        check(offsets.put(partition, offset) == null, "Invalid batch state: %s=%s", key, text);
+        Preconditions.checkArgument(
+            partition >= 0 && offset >= 0, "Invalid batch state: %s=%s", key, text);
+        Preconditions.checkArgument(
+            offsets.put(partition, offset) == null, "Invalid batch state: %s=%s", key, text);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("Invalid batch state: " + key + "=" + text, e);
       }
@@ -435,13 +438,7 @@ public final class BatchState implements Serializable {
 
   private static String required(Map<String, String> summary, String key) {
     String value = summary.get(key);
-    check(value != null, "Invalid batch state: no %s", key);
+    Preconditions.checkArgument(value != null, "Invalid batch state: no %s", key);
     return value;
-  }
-
-  private static void check(boolean condition, String message, Object... args) {
-    if (!condition) {
-      throw new IllegalArgumentException(String.format(message, args));
-    }
   }
 }

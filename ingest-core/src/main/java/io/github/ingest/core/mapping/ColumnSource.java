@@ -1,6 +1,6 @@
 package io.github.ingest.core.mapping;
 
-import static io.github.ingest.core.mapping.ColumnType.checkArgument;
+import static io.github.ingest.core.internal.Preconditions.checkArgument;
 
 import java.io.Serializable;
 import java.util.Arrays;

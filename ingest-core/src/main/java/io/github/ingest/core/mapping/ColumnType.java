@@ -1,5 +1,7 @@
 package io.github.ingest.core.mapping;
 
+import static io.github.ingest.core.internal.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
@@ -220,12 +222,6 @@ public final class ColumnType implements Serializable {
       return Integer.parseInt(digits);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Invalid column type: " + text, e);
-    }
-  }
-
-  static void checkArgument(boolean condition, String message, Object... args) {
-    if (!condition) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, message, args));
     }
   }
 }

@@ -353,7 +353,7 @@ public final class RecordMapper {
       }
       if (token == JsonToken.VALUE_STRING) {
         String text = parser.getText();
-        if (!text.isEmpty() && text.matches("-?\\d{1,19}")) {
+        if (isInteger(text)) {
           return Long.parseLong(text);
         }
       }
@@ -362,6 +362,22 @@ public final class RecordMapper {
     }
     throw invalid(
         column, render(parser, token), "expected an integral " + columns[column].format().id());
+  }
+
+  /** {@code -?[0-9]{1,19}}, without a regular expression on the per-record path. */
+  private static boolean isInteger(String text) {
+    int first = text.startsWith("-") ? 1 : 0;
+    int digits = text.length() - first;
+    if (digits < 1 || digits > 19) {
+      return false;
+    }
+    for (int i = first; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private RecordRejectedException invalid(int column, String value, String detail) {
