@@ -2,7 +2,6 @@ package io.github.ingest.job;
 
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
-import io.github.ingest.iceberg.table.IncompatibleTableException;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -15,16 +14,16 @@ final class Startup {
 
   /**
    * Runs {@code step}, which talks to {@code service}. A failure classified where it was detected
-   * keeps its exit code; a bad setting, an unknown topic, an incompatible table or refused
-   * credentials is {@link ExitCode#BAD_CONFIG}; anything else means {@code service} could not be
-   * reached, {@link ExitCode#UNREACHABLE}.
+   * (an incompatible table, a recreated topic, lost offsets) keeps its exit code; a bad setting, an
+   * unknown topic or refused credentials is {@link ExitCode#BAD_CONFIG}; anything else means {@code
+   * service} could not be reached, {@link ExitCode#UNREACHABLE}.
    */
   static <T> T setUp(String service, Callable<T> step) {
     try {
       return step.call();
     } catch (IngestException e) {
       throw e;
-    } catch (IllegalArgumentException | IncompatibleTableException e) {
+    } catch (IllegalArgumentException e) {
       throw new IngestException(ExitCode.BAD_CONFIG, e.getMessage(), e);
     } catch (Exception e) {
       Throwable refused =

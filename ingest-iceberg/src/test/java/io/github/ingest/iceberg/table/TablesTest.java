@@ -1,0 +1,104 @@
+package io.github.ingest.iceberg.table;
+
+import static io.github.ingest.core.mapping.ColumnSource.field;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.mapping.Column;
+import io.github.ingest.core.mapping.ColumnType;
+import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.core.mapping.PartitionField;
+import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A table from a mapping, and its evolution, against a real catalog in the same JVM. */
+class TablesTest {
+
+  private static final TableIdentifier TABLE = TableIdentifier.of("lake", "orders");
+
+  @TempDir Path dir;
+
+  private ReleasingJdbcCatalog catalog;
+
+  @BeforeEach
+  void startCatalog() {
+    catalog = new ReleasingJdbcCatalog();
+    catalog.initialize(
+        "ingest",
+        Map.of(
+            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+            "warehouse", "memory://warehouse",
+            "io-impl", "org.apache.iceberg.inmemory.InMemoryFileIO"));
+  }
+
+  @AfterEach
+  void closeCatalog() throws Exception {
+    catalog.close();
+  }
+
+  @Test
+  void createsTheTableOfAMappingWithTheJobsDefaults() {
+    Table table = Tables.loadOrCreate(catalog, TABLE, orders().build());
+
+    assertThat(table.schema().findField("id").isRequired()).isTrue();
+    assertThat(table.schema().findField("amount").type()).isEqualTo(Types.IntegerType.get());
+    assertThat(table.spec().fields()).hasSize(1);
+    assertThat(((HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
+    assertThat(table.properties())
+        .containsEntry("write.parquet.compression-codec", "zstd")
+        .containsEntry("write.distribution-mode", "hash");
+  }
+
+  @Test
+  void addsNewOptionalColumnsAndWidensSafely() {
+    Tables.loadOrCreate(catalog, TABLE, orders().build());
+    Mapping evolved =
+        Mapping.builder("orders")
+            .table("lake.orders")
+            .column(Column.required("id", ColumnType.string(), field("id")))
+            .column(Column.optional("amount", ColumnType.bigint(), field("amount")))
+            .column(Column.optional("note", ColumnType.string(), field("note")))
+            .partitionBy(PartitionField.parse("bucket(4, id)"))
+            .build();
+
+    Table table = Tables.loadOrCreate(catalog, TABLE, evolved);
+
+    assertThat(table.schema().findField("amount").type()).isEqualTo(Types.LongType.get());
+    assertThat(table.schema().findField("note").isOptional()).isTrue();
+  }
+
+  @Test
+  void refusesAChangeThatIsNotSafe() {
+    Tables.loadOrCreate(catalog, TABLE, orders().build());
+    Mapping narrowed =
+        Mapping.builder("orders")
+            .table("lake.orders")
+            .column(Column.required("id", ColumnType.string(), field("id")))
+            .column(Column.optional("amount", ColumnType.string(), field("amount")))
+            .build();
+
+    assertThatThrownBy(() -> Tables.loadOrCreate(catalog, TABLE, narrowed))
+        .isInstanceOfSatisfying(
+            IncompatibleTableException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_CONFIG))
+        .hasMessageContaining("column amount is int in the table, string in the mapping");
+  }
+
+  private static Mapping.Builder orders() {
+    return Mapping.builder("orders")
+        .table("lake.orders")
+        .column(Column.required("id", ColumnType.string(), field("id")))
+        .column(Column.optional("amount", ColumnType.integer(), field("amount")))
+        .partitionBy(PartitionField.parse("bucket(4, id)"));
+  }
+}
