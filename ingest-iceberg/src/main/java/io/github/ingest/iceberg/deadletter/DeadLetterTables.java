@@ -1,6 +1,7 @@
 package io.github.ingest.iceberg.deadletter;
 
 import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.core.internal.DeadLetterColumn;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchGuard;
@@ -8,6 +9,7 @@ import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.table.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +35,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,26 +65,37 @@ public final class DeadLetterTables {
   /** Summary key of a target batch snapshot: the encoded manifest of its dead-letter files. */
   public static final String MANIFEST = BatchState.PREFIX + "dead-letters.manifest";
 
-  /** The columns, in the order of {@code DeadLetterRows}. */
-  public static final Schema SCHEMA =
-      new Schema(
-          Types.NestedField.required(1, "flink_log_batch_number", Types.StringType.get()),
-          Types.NestedField.required(2, "flink_log_file_name", Types.StringType.get()),
-          Types.NestedField.required(3, "flink_log_batch_timestamp", Types.StringType.get()),
-          Types.NestedField.required(4, "source_endpoint", Types.StringType.get()),
-          Types.NestedField.required(5, "source_group", Types.StringType.get()),
-          Types.NestedField.required(6, "kafka_topic", Types.StringType.get()),
-          Types.NestedField.required(7, "kafka_partition", Types.IntegerType.get()),
-          Types.NestedField.required(8, "kafka_offset", Types.LongType.get()),
-          Types.NestedField.required(9, "kafka_timestamp", Types.TimestampType.withZone()),
-          Types.NestedField.optional(10, "kafka_key", Types.BinaryType.get()),
-          Types.NestedField.optional(11, "kafka_value", Types.BinaryType.get()),
-          Types.NestedField.optional(12, "kafka_value_text", Types.StringType.get()),
-          Types.NestedField.required(13, "error_kind", Types.StringType.get()),
-          Types.NestedField.optional(14, "error_field", Types.StringType.get()),
-          Types.NestedField.required(15, "error_message", Types.StringType.get()));
+  /** The columns, as {@link DeadLetterColumn} declares them, in its order. */
+  public static final Schema SCHEMA = schema();
 
   private DeadLetterTables() {}
+
+  private static Schema schema() {
+    List<Types.NestedField> fields = new ArrayList<>();
+    for (DeadLetterColumn column : DeadLetterColumn.values()) {
+      fields.add(
+          Types.NestedField.of(
+              column.position() + 1, !column.required(), column.columnName(), type(column)));
+    }
+    return new Schema(fields);
+  }
+
+  private static Type type(DeadLetterColumn column) {
+    switch (column.type()) {
+      case STRING:
+        return Types.StringType.get();
+      case INT:
+        return Types.IntegerType.get();
+      case LONG:
+        return Types.LongType.get();
+      case TIMESTAMP_TZ:
+        return Types.TimestampType.withZone();
+      case BINARY:
+        return Types.BinaryType.get();
+      default:
+        throw new IllegalArgumentException("Unknown dead-letter column type " + column.type());
+    }
+  }
 
   /** The dead-letter table {@code identifier}, created if missing. */
   public static Table loadOrCreate(Catalog catalog, TableIdentifier identifier) {

@@ -1,6 +1,7 @@
 package io.github.ingest.kafka.mapping;
 
 import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.internal.DeadLetterColumn;
 import io.github.ingest.core.mapping.RecordRejectedException;
 import io.github.ingest.kafka.source.KafkaMessage;
 import java.io.Serializable;
@@ -33,7 +34,7 @@ public final class DeadLetterRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Columns of a dead-letter row. */
-  public static final int ARITY = 15;
+  public static final int ARITY = DeadLetterColumn.values().length;
 
   private final String batchNumber;
   private final String logFileName;
@@ -52,22 +53,29 @@ public final class DeadLetterRows implements Serializable {
   /** The dead-letter row of {@code message}, rejected for {@code reason}. */
   public RowData row(KafkaMessage message, RecordRejectedException reason) {
     GenericRowData row = new GenericRowData(ARITY);
-    row.setField(0, StringData.fromString(batchNumber));
-    row.setField(1, StringData.fromString(logFileName));
-    row.setField(2, StringData.fromString(batchTimestamp));
-    row.setField(3, StringData.fromString(endpoint));
-    row.setField(4, StringData.fromString(group));
-    row.setField(5, StringData.fromString(message.topic()));
-    row.setField(6, message.partition());
-    row.setField(7, message.offset());
-    row.setField(8, TimestampData.fromEpochMillis(message.timestamp()));
-    row.setField(9, message.key());
-    row.setField(10, message.value());
-    row.setField(11, text(message.value()));
-    row.setField(12, StringData.fromString(reason.kind().name()));
-    row.setField(13, reason.field() == null ? null : StringData.fromString(reason.field()));
-    row.setField(14, StringData.fromString(reason.getMessage()));
+    set(row, DeadLetterColumn.FLINK_LOG_BATCH_NUMBER, StringData.fromString(batchNumber));
+    set(row, DeadLetterColumn.FLINK_LOG_FILE_NAME, StringData.fromString(logFileName));
+    set(row, DeadLetterColumn.FLINK_LOG_BATCH_TIMESTAMP, StringData.fromString(batchTimestamp));
+    set(row, DeadLetterColumn.SOURCE_ENDPOINT, StringData.fromString(endpoint));
+    set(row, DeadLetterColumn.SOURCE_GROUP, StringData.fromString(group));
+    set(row, DeadLetterColumn.KAFKA_TOPIC, StringData.fromString(message.topic()));
+    set(row, DeadLetterColumn.KAFKA_PARTITION, message.partition());
+    set(row, DeadLetterColumn.KAFKA_OFFSET, message.offset());
+    set(row, DeadLetterColumn.KAFKA_TIMESTAMP, TimestampData.fromEpochMillis(message.timestamp()));
+    set(row, DeadLetterColumn.KAFKA_KEY, message.key());
+    set(row, DeadLetterColumn.KAFKA_VALUE, message.value());
+    set(row, DeadLetterColumn.KAFKA_VALUE_TEXT, text(message.value()));
+    set(row, DeadLetterColumn.ERROR_KIND, StringData.fromString(reason.kind().name()));
+    set(
+        row,
+        DeadLetterColumn.ERROR_FIELD,
+        reason.field() == null ? null : StringData.fromString(reason.field()));
+    set(row, DeadLetterColumn.ERROR_MESSAGE, StringData.fromString(reason.getMessage()));
     return row;
+  }
+
+  private static void set(GenericRowData row, DeadLetterColumn column, Object value) {
+    row.setField(column.position(), value);
   }
 
   private static StringData text(byte[] value) {
