@@ -241,8 +241,7 @@ class BadRecordsITCase {
             .get();
       }
     }
-    JobRunner.Result crashed =
-        source.runWith(List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_DEAD_LETTERS));
+    JobRunner.Result crashed = source.runWith(Scenario.failpoint(Failpoints.BEFORE_DEAD_LETTERS));
     assertThat(crashed.exitCode).as(crashed.toString()).isEqualTo(137);
     source.assertBatchNumbers(1);
     assertThat(TableReader.rows(TableReader.load(source.settings, DEAD_LETTERS))).isEmpty();

@@ -97,8 +97,7 @@ class BatchesITCase {
     Map<Integer, Long> afterFirst = source.groupOffsets();
     source.produce(60);
 
-    JobRunner.Result crashed =
-        source.runWith(List.of("-D" + Failpoints.PROPERTY + "=" + failpoint));
+    JobRunner.Result crashed = source.runWith(Scenario.failpoint(failpoint));
 
     assertThat(crashed.exitCode).as(crashed.toString()).isEqualTo(137);
     assertThat(crashed.stderr).contains("halting at failpoint " + failpoint);
@@ -124,8 +123,7 @@ class BatchesITCase {
     Scenario source = Scenario.create(stack, "race", 2);
     source.produce(30);
     Path barrier = source.workDir.resolve("barrier");
-    List<String> jvm =
-        List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_COMMIT + ":await=" + barrier);
+    List<String> jvm = Scenario.failpoint(Failpoints.BEFORE_COMMIT + ":await=" + barrier);
 
     JobRunner.Running first = JobRunner.start(source.workDir, source.settings, jvm);
     JobRunner.Running second = JobRunner.start(source.workDir, source.settings, jvm);

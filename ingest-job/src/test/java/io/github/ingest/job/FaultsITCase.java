@@ -7,7 +7,6 @@ import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +92,7 @@ class FaultsITCase {
         JobRunner.start(
             source.workDir,
             source.settings,
-            List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.READING + ":await=" + barrier));
+            Scenario.failpoint(Failpoints.READING + ":await=" + barrier));
     awaitArrival(barrier);
     stop.run();
     JobRunner.Result result;

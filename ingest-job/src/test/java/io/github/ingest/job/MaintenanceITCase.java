@@ -94,8 +94,7 @@ class MaintenanceITCase {
     source.produce(5);
     assertThat(source.run().exitCode).isZero();
     source.produce(5);
-    JobRunner.Result killed =
-        source.runWith(List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_COMMIT));
+    JobRunner.Result killed = source.runWith(Scenario.failpoint(Failpoints.BEFORE_COMMIT));
     assertThat(killed.exitCode).as(killed.toString()).isEqualTo(137);
     long killedAt = System.currentTimeMillis();
     List<String> orphans = parquetKeys(source);
@@ -107,8 +106,7 @@ class MaintenanceITCase {
         JobRunner.start(
             source.workDir,
             source.settings,
-            List.of(
-                "-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_COMMIT + ":await=" + barrier));
+            Scenario.failpoint(Failpoints.BEFORE_COMMIT + ":await=" + barrier));
     awaitArrival(barrier, inProgress);
     List<String> ofTheRunInProgress = parquetKeys(source);
     ofTheRunInProgress.removeAll(orphans);

@@ -42,13 +42,7 @@ class OperatorActionsITCase {
     // the committer fails right after its table commit, before the dead letters: Flink restarts it
     JobRunner.Result run =
         source.runWith(
-            List.of(
-                "-D"
-                    + Failpoints.PROPERTY
-                    + "="
-                    + Failpoints.AFTER_TABLE_COMMIT
-                    + ":fail-once="
-                    + failedOnce));
+            Scenario.failpoint(Failpoints.AFTER_TABLE_COMMIT + ":fail-once=" + failedOnce));
 
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(failedOnce).as("the committer failed once").exists();
@@ -228,8 +222,7 @@ class OperatorActionsITCase {
     source.produce(5);
     source.produceBad(2);
     // the run dies after the table commit, before its dead letters reach their table
-    JobRunner.Result crashed =
-        source.runWith(List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_DEAD_LETTERS));
+    JobRunner.Result crashed = source.runWith(Scenario.failpoint(Failpoints.BEFORE_DEAD_LETTERS));
     assertThat(crashed.exitCode).as(crashed.toString()).isEqualTo(137);
     TableReader.catalog(source.settings)
         .dropTable(TableIdentifier.parse(Scenario.TABLE + "_rejected"), true);
@@ -253,8 +246,7 @@ class OperatorActionsITCase {
     source.settings.put("bad-records.max-ratio", "0.5");
     source.produce(5);
     source.produceBad(2);
-    JobRunner.Result crashed =
-        source.runWith(List.of("-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_DEAD_LETTERS));
+    JobRunner.Result crashed = source.runWith(Scenario.failpoint(Failpoints.BEFORE_DEAD_LETTERS));
     assertThat(crashed.exitCode).as(crashed.toString()).isEqualTo(137);
     BatchState batch = source.batches().get(0);
     // an orphan-file clean-up removes the manifest, which no snapshot references yet

@@ -45,9 +45,7 @@ class PostgresCatalogITCase {
       source.produce(10);
       source.produceBad(1);
       Path barrier = source.workDir.resolve("barrier");
-      List<String> jvm =
-          List.of(
-              "-D" + Failpoints.PROPERTY + "=" + Failpoints.BEFORE_COMMIT + ":await=" + barrier);
+      List<String> jvm = Scenario.failpoint(Failpoints.BEFORE_COMMIT + ":await=" + barrier);
       JobRunner.Running one = JobRunner.start(source.workDir, source.settings, jvm);
       JobRunner.Running other = JobRunner.start(source.workDir, source.settings, jvm);
       BatchesITCase.awaitArrivals(barrier, List.of(one, other));

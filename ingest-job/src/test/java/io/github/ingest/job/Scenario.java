@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
@@ -141,6 +142,11 @@ final class Scenario {
 
   JobRunner.Result run(String... args) {
     return JobRunner.run(workDir, settings, args);
+  }
+
+  /** The JVM option that arms a failpoint, e.g. {@code before-commit:await=DIR}. */
+  static List<String> failpoint(String spec) {
+    return List.of("-D" + Failpoints.PROPERTY + "=" + spec);
   }
 
   JobRunner.Result runWith(List<String> jvmOptions, String... args) {

@@ -7,6 +7,7 @@ import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
@@ -52,14 +52,7 @@ class DeadLetterTablesTest {
 
   @BeforeEach
   void createTables() {
-    catalog = new ReleasingJdbcCatalog();
-    catalog.initialize(
-        "ingest",
-        Map.of(
-            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse", "memory://warehouse",
-            "io-impl", "org.apache.iceberg.inmemory.InMemoryFileIO"));
-    catalog.createNamespace(Namespace.of("lake"));
+    catalog = TestCatalogs.inMemory(dir);
     target =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),

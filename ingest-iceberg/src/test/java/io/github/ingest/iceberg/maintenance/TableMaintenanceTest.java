@@ -2,12 +2,12 @@ package io.github.ingest.iceberg.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
@@ -15,7 +15,6 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
@@ -36,16 +35,7 @@ class TableMaintenanceTest {
 
   @BeforeEach
   void createTable() {
-    catalog = new ReleasingJdbcCatalog();
-    catalog.setConf(new org.apache.hadoop.conf.Configuration());
-    catalog.initialize(
-        "ingest",
-        Map.of(
-            "uri",
-            "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse",
-            dir.resolve("warehouse").toUri().toString()));
-    catalog.createNamespace(Namespace.of("lake"));
+    catalog = TestCatalogs.onDisk(dir);
     table =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
@@ -22,7 +23,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Types;
@@ -49,14 +49,7 @@ class BatchCommitDecisionTest {
 
   @BeforeEach
   void createTable() {
-    catalog = new ReleasingJdbcCatalog();
-    catalog.initialize(
-        "ingest",
-        Map.of(
-            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse", "memory://warehouse",
-            "io-impl", "org.apache.iceberg.inmemory.InMemoryFileIO"));
-    catalog.createNamespace(Namespace.of("lake"));
+    catalog = TestCatalogs.inMemory(dir);
     table =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),

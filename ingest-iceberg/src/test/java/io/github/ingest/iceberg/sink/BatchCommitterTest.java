@@ -8,6 +8,7 @@ import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.CatalogLoader;
@@ -54,16 +54,8 @@ class BatchCommitterTest {
 
   @BeforeEach
   void createTable() {
-    properties =
-        Map.of(
-            "uri",
-            "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse",
-            dir.resolve("warehouse").toUri().toString());
-    catalog = new ReleasingJdbcCatalog();
-    catalog.setConf(new Configuration());
-    catalog.initialize("ingest", properties);
-    catalog.createNamespace(Namespace.of("lake"));
+    properties = TestCatalogs.onDiskProperties(dir);
+    catalog = TestCatalogs.onDisk(dir);
     table =
         catalog.createTable(
             TABLE, new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));

@@ -2,11 +2,11 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -14,13 +14,11 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
@@ -40,16 +38,7 @@ class DataFileWriterTest {
 
   @BeforeEach
   void createTable() {
-    catalog = new ReleasingJdbcCatalog();
-    catalog.setConf(new Configuration());
-    catalog.initialize(
-        "ingest",
-        Map.of(
-            "uri",
-            "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse",
-            dir.resolve("warehouse").toUri().toString()));
-    catalog.createNamespace(Namespace.of("lake"));
+    catalog = TestCatalogs.onDisk(dir);
     table =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),

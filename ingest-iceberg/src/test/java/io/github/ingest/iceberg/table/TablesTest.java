@@ -9,9 +9,9 @@ import io.github.ingest.core.mapping.Column;
 import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.PartitionField;
+import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -32,13 +32,7 @@ class TablesTest {
 
   @BeforeEach
   void startCatalog() {
-    catalog = new ReleasingJdbcCatalog();
-    catalog.initialize(
-        "ingest",
-        Map.of(
-            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse", "memory://warehouse",
-            "io-impl", "org.apache.iceberg.inmemory.InMemoryFileIO"));
+    catalog = TestCatalogs.inMemory(dir);
   }
 
   @AfterEach
