@@ -5,12 +5,16 @@ import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
+import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
+import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.FileFormat;
@@ -193,9 +197,15 @@ public final class IcebergBatchSink {
         || TableProperties.WRITE_DISTRIBUTION_MODE_NONE.equals(mode)) {
       return input;
     }
-    return input.partitionCustom(
-        (path, writers) -> Math.floorMod(path.hashCode(), writers),
-        new PartitionPath(target.schema(), target.spec()));
+    Partitioner<String> byHash = (path, writers) -> Math.floorMod(path.hashCode(), writers);
+    // hybrid: the writers consume while the mappers produce, instead of after a full spill
+    PartitionTransformation<RowData> routed =
+        new PartitionTransformation<>(
+            input.getTransformation(),
+            new CustomPartitionerWrapper<>(
+                byHash, new PartitionPath(target.schema(), target.spec())),
+            StreamExchangeMode.HYBRID_FULL);
+    return new DataStream<>(input.getExecutionEnvironment(), routed);
   }
 
   private static Table prefixed(Table base, String fileNamePrefix) {
