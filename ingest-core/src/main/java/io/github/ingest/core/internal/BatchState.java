@@ -137,20 +137,7 @@ public final class BatchState implements Serializable {
    */
   public BatchState withSource(String newTopicId, Map<Integer, Long> newOrigin) {
     Preconditions.checkArgument(newTopicId != null, "Invalid topic id: %s", newTopicId);
-    return new BatchState(
-        source,
-        number,
-        batchTimestamp,
-        logFileName,
-        runId,
-        startOffsets,
-        stopOffsets,
-        lostFrom,
-        read,
-        written,
-        rejected,
-        newTopicId,
-        Collections.unmodifiableSortedMap(new TreeMap<>(newOrigin)));
+    return with(TOPIC_ID, newTopicId, ORIGIN, formatOffsets(newOrigin));
   }
 
   /**
@@ -166,20 +153,7 @@ public final class BatchState implements Serializable {
                 offset,
                 partition,
                 startOffsets));
-    return new BatchState(
-        source,
-        number,
-        batchTimestamp,
-        logFileName,
-        runId,
-        startOffsets,
-        stopOffsets,
-        Collections.unmodifiableSortedMap(new TreeMap<>(newLostFrom)),
-        read,
-        written,
-        rejected,
-        topicId,
-        origin);
+    return with(LOST_FROM, formatOffsets(new TreeMap<>(newLostFrom)));
   }
 
   /** This state with the counts of a finished batch: read is written plus rejected. */
@@ -189,20 +163,19 @@ public final class BatchState implements Serializable {
         "Invalid counts: %s written, %s rejected",
         newWritten,
         newRejected);
-    return new BatchState(
-        source,
-        number,
-        batchTimestamp,
-        logFileName,
-        runId,
-        startOffsets,
-        stopOffsets,
-        lostFrom,
-        newWritten + newRejected,
-        newWritten,
-        newRejected,
-        topicId,
-        origin);
+    return with(
+        READ, Long.toString(newWritten + newRejected),
+        WRITTEN, Long.toString(newWritten),
+        REJECTED, Long.toString(newRejected));
+  }
+
+  /** This state with the summary values {@code keysAndValues} (key, value, key, value, ...). */
+  private BatchState with(String... keysAndValues) {
+    Map<String, String> summary = toSummary();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      summary.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return fromSummary(summary);
   }
 
   /**
