@@ -149,7 +149,12 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
         dataFiles.size(),
         table.name());
     failpoints.reach(Failpoints.AFTER_TABLE_COMMIT);
-    adoptDeadLetters(table, deadLetters);
+    String manifest = deadLetterState.get(DeadLetterTables.MANIFEST);
+    if (manifest != null) {
+      // the files were just written: no need for the catch-up's checks of a past run's files
+      failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
+      DeadLetterTables.adopt(deadLetters, committed, manifest);
+    }
   }
 
   /**
@@ -179,7 +184,10 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     transaction.commitTransaction();
   }
 
-  /** Commits the dead letters that the table's state of this run's batch lists, if any. */
+  /**
+   * Commits the dead letters that the table's state of this run's batch lists, if any, for a
+   * committer that runs again after its commit: they may be in their table already.
+   */
   private void adoptDeadLetters(Table table, Table deadLetters) {
     if (deadLetters == null) {
       return;

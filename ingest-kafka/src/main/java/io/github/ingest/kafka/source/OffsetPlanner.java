@@ -101,8 +101,9 @@ public final class OffsetPlanner implements AutoCloseable {
       Optional<Map<Integer, Long>> lastStops,
       String lastTopicId,
       PlanOptions options) {
-    List<TopicPartition> partitions = partitions(topic);
-    String topicId = topicId(topic);
+    TopicDescription description = describe(topic);
+    List<TopicPartition> partitions = partitions(description);
+    String topicId = topicId(description);
     boolean accepted = !topicId.isEmpty() && topicId.equals(options.acceptedTopicId());
     if (lastStops.isPresent() && !lastTopicId.isEmpty() && !lastTopicId.equals(topicId)) {
       if (!accepted) {
@@ -341,20 +342,24 @@ public final class OffsetPlanner implements AutoCloseable {
     }
   }
 
-  /** The topic's partitions, by number. */
-  public List<TopicPartition> partitions(String topic) {
-    return describe(topic).partitions().stream()
-        .map(p -> new TopicPartition(topic, p.partition()))
-        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-        .collect(Collectors.toList());
-  }
-
   /**
    * The topic's id, which changes when the topic is deleted and created again; {@code ""} if the
    * brokers do not report one.
    */
   public String topicId(String topic) {
-    Uuid id = describe(topic).topicId();
+    return topicId(describe(topic));
+  }
+
+  /** The topic's partitions, by number. */
+  private static List<TopicPartition> partitions(TopicDescription description) {
+    return description.partitions().stream()
+        .map(p -> new TopicPartition(description.name(), p.partition()))
+        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+        .collect(Collectors.toList());
+  }
+
+  private static String topicId(TopicDescription description) {
+    Uuid id = description.topicId();
     return id == null || Uuid.ZERO_UUID.equals(id) ? "" : id.toString();
   }
 
