@@ -12,15 +12,23 @@ import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.RunSummary;
+import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +41,15 @@ final class BatchRun {
   private final Clock clock;
   private final RunReport report;
   private final Submission submission;
+  private final RunSummary summary;
+  private Map<Integer, Long> committedStops;
 
-  BatchRun(JobConf conf, Clock clock, PrintStream out) {
+  BatchRun(JobConf conf, Clock clock, PrintStream out, RunSummary summary) {
     this.conf = conf;
     this.clock = clock;
     this.report = new RunReport(conf, out);
     this.submission = new Submission(conf, out);
-  }
-
-  static BatchRun of(JobConf conf, PrintStream out) {
-    return new BatchRun(conf, Clock.systemUTC(), out);
+    this.summary = summary;
   }
 
   /** What a run did. */
@@ -52,49 +59,66 @@ final class BatchRun {
     PLANNED
   }
 
+  /** Runs; what it learns on the way goes into the run's summary, whether it succeeds or not. */
   Outcome run() throws Exception {
     long started = System.nanoTime();
     try (OffsetPlanner planner =
         setUp("Kafka", () -> OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout()))) {
       PreparedBatch batch = PreparedBatch.prepare(conf, planner);
-      if (conf.planOnly()) {
-        report.plan(batch);
-        return Outcome.PLANNED;
+      summary.source(batch.source);
+      try {
+        return run(planner, batch, started);
+      } finally {
+        if (!conf.planOnly()) {
+          lag(planner, batch.plan, committedStops != null ? committedStops : batch.plan.starts());
+        }
       }
-      if (batch.toRead.isEmpty()) {
-        report.nothingNew(batch);
-        // a run that died after its table commit left the group behind: catch it up
-        batch.position.after().ifPresent(state -> commitGroupOffsets(planner, state));
-        return Outcome.NOTHING_NEW;
-      }
-      report.rolledBack(batch);
-      BatchMetadata metadata = batch.metadata(conf, clock);
-      BatchState planned = batch.planned(metadata);
-      StreamExecutionEnvironment env = submission.environment();
-      // read here, in the client, and shipped with the job: tasks never read the property
-      Failpoints failpoints = Failpoints.fromSystemProperties();
-      StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
-      JobType mode = graph.getJobType();
-      Table table = batch.table.get();
-      String jobId;
-      try (RunLease lease = RunLease.hold(table, planned.runId())) {
-        jobId = execute(env, graph, batch, planned);
-      }
-      failpoints.reach(Failpoints.AFTER_COMMIT);
-
-      table.refresh();
-      Snapshot snapshot =
-          BatchLedger.snapshotOf(table, batch.source, planned.runId())
-              .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
-      BatchState committed = BatchState.fromSummary(snapshot.summary());
-      report.committed(
-          committed, batch.plan, table, snapshot, System.nanoTime() - started, jobId, mode);
-      commitGroupOffsets(planner, committed);
-      if (conf.maintenance().afterRun()) {
-        compactIfDue(table);
-      }
-      return Outcome.COMMITTED;
     }
+  }
+
+  private Outcome run(OffsetPlanner planner, PreparedBatch batch, long started) throws Exception {
+    if (conf.planOnly()) {
+      report.plan(batch);
+      return Outcome.PLANNED;
+    }
+    if (batch.toRead.isEmpty()) {
+      report.nothingNew(batch);
+      batch.position.after().ifPresent(state -> summary.batch(state.number()));
+      // a run that died after its table commit left the group behind: catch it up
+      batch.position.after().ifPresent(state -> commitGroupOffsets(planner, state));
+      return Outcome.NOTHING_NEW;
+    }
+    report.rolledBack(batch);
+    BatchMetadata metadata = batch.metadata(conf, clock);
+    BatchState planned = batch.planned(metadata);
+    StreamExecutionEnvironment env = submission.environment();
+    // read here, in the client, and shipped with the job: tasks never read the property
+    Failpoints failpoints = Failpoints.fromSystemProperties();
+    StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
+    JobType mode = graph.getJobType();
+    Table table = batch.table.get();
+    String jobId;
+    try (RunLease lease = RunLease.hold(table, planned.runId())) {
+      jobId = execute(env, graph, batch, planned);
+    }
+    failpoints.reach(Failpoints.AFTER_COMMIT);
+
+    table.refresh();
+    Snapshot snapshot =
+        BatchLedger.snapshotOf(table, batch.source, planned.runId())
+            .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
+    BatchState committed = BatchState.fromSummary(snapshot.summary());
+    summary.batch(committed.number());
+    summary.committed(
+        snapshot.snapshotId(), committed.read(), committed.written(), committed.rejected());
+    committedStops = committed.stopOffsets();
+    report.committed(
+        committed, batch.plan, table, snapshot, System.nanoTime() - started, jobId, mode);
+    commitGroupOffsets(planner, committed);
+    if (conf.maintenance().afterRun()) {
+      compactIfDue(table);
+    }
+    return Outcome.COMMITTED;
   }
 
   /**
@@ -146,6 +170,27 @@ final class BatchRun {
     } catch (RuntimeException e) {
       LOG.warn("Cannot compact table {} after the batch", table.name(), e);
       report.compactionFailed(e);
+    }
+  }
+
+  /**
+   * Records in the summary how far each partition's end is from {@code tableAt}, where the table
+   * now stands; the run's outcome stands whatever happens here.
+   */
+  private void lag(OffsetPlanner planner, OffsetPlan plan, Map<Integer, Long> tableAt) {
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      plan.ranges().forEach(r -> partitions.add(new TopicPartition(plan.topic(), r.partition())));
+      Map<TopicPartition, Long> ends = planner.listOffsets(partitions, OffsetSpec.latest());
+      Map<Integer, Long> lag = new TreeMap<>();
+      ends.forEach(
+          (partition, end) ->
+              lag.put(
+                  partition.partition(),
+                  Math.max(0, end - tableAt.getOrDefault(partition.partition(), 0L))));
+      summary.lag(lag);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot read the ends of the partitions of topic {} for the lag", plan.topic(), e);
     }
   }
 

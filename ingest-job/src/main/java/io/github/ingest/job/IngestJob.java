@@ -3,8 +3,15 @@ package io.github.ingest.job;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.Pushgateway;
+import io.github.ingest.job.metrics.RunSummary;
 import io.github.ingest.kafka.mapping.BadRecordException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -57,6 +64,7 @@ public final class IngestJob {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Instant started = Instant.now();
     if (args.length == 1 && "--version".equals(args[0])) {
       out.print(Versions.text());
       return EXIT_OK;
@@ -75,30 +83,82 @@ public final class IngestJob {
     }
     conf.warnings().forEach(warning -> err.println("ingest: warning: " + warning));
     LOG.info("Settings:\n{}", conf.describe());
-    try {
-      if (conf.command() == JobConf.Command.MAINTAIN) {
+    if (conf.command() == JobConf.Command.MAINTAIN) {
+      try {
         new Maintenance(conf, out).run();
         return EXIT_OK;
+      } catch (Exception e) {
+        return failed(e, err);
       }
-      BatchRun.Outcome outcome = BatchRun.of(conf, out).run();
-      return outcome == BatchRun.Outcome.NOTHING_NEW ? conf.nothingNewExitCode() : EXIT_OK;
-    } catch (Exception e) {
-      LOG.debug("Run failed", e);
-      IngestException known = IngestException.in(e);
-      if (known != null) {
-        err.println("ingest: " + line(known));
-        return known.exitCode().code();
-      }
-      if (cause(e, CommitStateUnknownException.class) != null) {
-        err.println(
-            "ingest: batch failed and the catalog did not say whether its commit took effect;"
-                + " the next run reads the table and goes on from what it holds: "
-                + reason(e));
-      } else {
-        err.println("ingest: batch failed, nothing committed: " + reason(e));
-      }
-      return EXIT_FAILED;
     }
+    RunSummary summary =
+        new RunSummary(conf.table().toString(), conf.topic(), conf.groupId(), started);
+    RunSummary.Outcome how;
+    int code;
+    try {
+      BatchRun.Outcome outcome = new BatchRun(conf, Clock.systemUTC(), out, summary).run();
+      if (outcome == BatchRun.Outcome.PLANNED) {
+        return EXIT_OK;
+      }
+      how =
+          outcome == BatchRun.Outcome.COMMITTED
+              ? RunSummary.Outcome.COMMITTED
+              : RunSummary.Outcome.NOTHING_NEW;
+      code = how == RunSummary.Outcome.COMMITTED ? EXIT_OK : conf.nothingNewExitCode();
+      summary.end(how, code, Instant.now(), null);
+    } catch (Exception e) {
+      code = failed(e, err);
+      summary.end(RunSummary.Outcome.FAILED, code, Instant.now(), failure(e));
+    }
+    publish(conf, summary, err);
+    return code;
+  }
+
+  /** Prints the line of a failed run and returns its exit code. */
+  private static int failed(Exception e, PrintStream err) {
+    LOG.debug("Run failed", e);
+    err.println("ingest: " + failure(e));
+    IngestException known = IngestException.in(e);
+    return known != null ? known.exitCode().code() : EXIT_FAILED;
+  }
+
+  /** What a failure means, in one line. */
+  private static String failure(Exception e) {
+    IngestException known = IngestException.in(e);
+    if (known != null) {
+      return line(known);
+    }
+    if (cause(e, CommitStateUnknownException.class) != null) {
+      return "batch failed and the catalog did not say whether its commit took effect;"
+          + " the next run reads the table and goes on from what it holds: "
+          + reason(e);
+    }
+    return "batch failed, nothing committed: " + reason(e);
+  }
+
+  /**
+   * Hands the run's figures to who asked for them: a JSON file, a Pushgateway. Neither changes the
+   * run's exit code; a failure is a warning.
+   */
+  private static void publish(JobConf conf, RunSummary summary, PrintStream err) {
+    conf.summaryJson()
+        .ifPresent(
+            file -> {
+              try {
+                Files.writeString(file, summary.toJson(), StandardCharsets.UTF_8);
+              } catch (IOException | RuntimeException e) {
+                err.println("ingest: warning: cannot write the summary to " + file + ": " + e);
+              }
+            });
+    conf.pushgatewayUrl()
+        .ifPresent(
+            url -> {
+              try {
+                new Pushgateway(url, conf.pushgatewayJob()).push(summary);
+              } catch (IOException | RuntimeException e) {
+                err.println("ingest: warning: cannot push the run's figures to " + url + ": " + e);
+              }
+            });
   }
 
   /** The line that says what a classified failure means. */

@@ -34,22 +34,34 @@ final class Submission {
 
   /**
    * Flink's environment: the cluster's when {@code flink run} started the job, else an embedded
-   * MiniCluster whose tasks report their counts often enough for the progress line.
+   * MiniCluster configured by the {@code flink.*} settings, whose tasks report their counts often
+   * enough for the progress line.
    */
   StreamExecutionEnvironment environment() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     if (onCluster(env)) {
+      if (!conf.flinkSettings().isEmpty()) {
+        LOG.warn(
+            "Ignoring the flink.* settings {}: under flink run, the cluster's configuration"
+                + " applies",
+            conf.flinkSettings().keySet());
+      }
       return env;
     }
-    Configuration config = new Configuration();
+    return StreamExecutionEnvironment.getExecutionEnvironment(embedded(conf));
+  }
+
+  /** The configuration of the embedded cluster: the {@code flink.*} settings, and a heartbeat. */
+  static Configuration embedded(JobConf conf) {
+    Configuration config = Configuration.fromMap(conf.flinkSettings());
     long interval = conf.progressInterval().toMillis();
-    if (interval > 0) {
+    if (interval > 0 && !config.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
       config.set(
           HeartbeatManagerOptions.HEARTBEAT_INTERVAL,
           Math.max(
               500L, Math.min(interval, HeartbeatManagerOptions.HEARTBEAT_INTERVAL.defaultValue())));
     }
-    return StreamExecutionEnvironment.getExecutionEnvironment(config);
+    return config;
   }
 
   /** Whether Flink's client ({@code flink run}) invoked the job, rather than {@code java}. */

@@ -56,6 +56,12 @@ final class HelpText {
         "Iceberg catalog properties, passed through, e.g. catalog.jdbc.user=ingest. A"
             + " variable's name maps to the key in lower case with dots for underscores, so keys"
             + " with a hyphen go in the file or a flag.");
+    text.append("  ").append(JobOptions.FLINK_PREFIX).append("* [INGEST_FLINK_*]\n");
+    wrap(
+        text,
+        "Flink settings of the embedded cluster under java -jar, passed through, e.g."
+            + " flink.metrics.reporter.push.factory.class=...; under flink run the cluster's"
+            + " configuration applies.");
     text.append("\nExit codes:\n");
     for (ExitCode code : ExitCode.values()) {
       text.append("  ").append(code.code()).append("  ").append(code.help()).append('\n');

@@ -8,39 +8,34 @@ import io.github.ingest.core.mapping.PartitionField;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.kafka.source.PlanOptions;
 import io.github.ingest.kafka.source.StartingPosition;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * The job's settings, resolved: from a properties file ({@code --config FILE}), then flags ({@code
- * --key value} or {@code --key=value}), later ones winning.
+ * The job's settings, resolved: from a properties file ({@code --config FILE}), environment
+ * variables, then flags ({@code --key value} or {@code --key=value}), later ones winning. {@link
+ * CommandLine} reads those sources, {@link SettingChecks} checks the result.
  *
- * <p>Over 300 lines because every declared setting is resolved and validated here, one precedence
- * rule and one validation pass for all; its getters are a line each. Argument and environment
- * parsing could move out next.
+ * <p>Over 300 lines because it is the one typed view of every setting: a getter for each, a line or
+ * a few, and the pass-through maps of Kafka, catalog and Flink properties.
  */
 public final class JobConf {
 
   private final Configuration options;
   private final Map<String, String> catalogProperties;
   private final Properties kafkaProperties;
+  private final Map<String, String> flinkSettings;
   private final boolean help;
   private final Command command;
   private final List<String> warnings;
@@ -50,23 +45,7 @@ public final class JobConf {
       Configuration options,
       Map<String, String> catalogProperties,
       Properties kafkaProperties,
-      boolean help,
-      Command command,
-      Mapping mapping) {
-    this(
-        options,
-        catalogProperties,
-        kafkaProperties,
-        help,
-        command,
-        Collections.emptyList(),
-        mapping);
-  }
-
-  private JobConf(
-      Configuration options,
-      Map<String, String> catalogProperties,
-      Properties kafkaProperties,
+      Map<String, String> flinkSettings,
       boolean help,
       Command command,
       List<String> warnings,
@@ -75,6 +54,7 @@ public final class JobConf {
     this.options = options;
     this.catalogProperties = catalogProperties;
     this.kafkaProperties = kafkaProperties;
+    this.flinkSettings = Collections.unmodifiableMap(new TreeMap<>(flinkSettings));
     this.help = help;
     this.command = command;
     this.warnings = Collections.unmodifiableList(new ArrayList<>(warnings));
@@ -97,112 +77,28 @@ public final class JobConf {
    * @throws IllegalArgumentException naming the bad argument, variable, key or value
    */
   public static JobConf parse(Map<String, String> env, String... args) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    String configFile = env.get(JobOptions.CONFIG_ENV);
-    boolean help = false;
-    Command command = Command.RUN;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if ("--help".equals(arg) || "-h".equals(arg)) {
-        help = true;
-        continue;
-      }
-      if (i == 0 && Command.named(arg) != null) {
-        command = Command.named(arg);
-        continue;
-      }
-      if ("--dry-run".equals(arg)) {
-        flags.put(JobOptions.MAINTENANCE_DRY_RUN.key(), "true");
-        continue;
-      }
-      if ("--maintain".equals(arg)) {
-        flags.put(JobOptions.MAINTENANCE_AFTER_RUN.key(), "true");
-        continue;
-      }
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException(
-            "Invalid argument: " + arg + " (expected --key value, --config FILE or --help)");
-      }
-      String key;
-      String value;
-      int equals = arg.indexOf('=');
-      if (equals > 0) {
-        key = arg.substring(2, equals);
-        value = arg.substring(equals + 1);
-      } else {
-        key = arg.substring(2);
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new IllegalArgumentException("Invalid argument: " + arg + " has no value");
-        }
-        value = args[++i];
-      }
-      if ("config".equals(key)) {
-        configFile = value;
-      } else {
-        flags.put(key, value);
-      }
-    }
-    if (help) {
+    CommandLine line = CommandLine.parse(env, args);
+    if (line.help) {
       return new JobConf(
-          new Configuration(), Collections.emptyMap(), new Properties(), true, Command.RUN, null);
+          new Configuration(),
+          Collections.emptyMap(),
+          new Properties(),
+          Collections.emptyMap(),
+          true,
+          JobConf.Command.RUN,
+          Collections.emptyList(),
+          null);
     }
-    Map<String, String> settings = new LinkedHashMap<>();
-    if (configFile != null) {
-      settings.putAll(load(Paths.get(configFile)));
-    }
-    List<String> warnings = new ArrayList<>();
-    settings.putAll(fromEnvironment(env, warnings));
-    settings.putAll(flags);
-    JobConf conf = resolve(settings);
+    JobConf conf = resolve(line.settings);
     return new JobConf(
         conf.options,
         conf.catalogProperties,
         conf.kafkaProperties,
+        conf.flinkSettings,
         false,
-        command,
-        warnings,
+        line.command,
+        line.warnings,
         conf.mapping);
-  }
-
-  /**
-   * The settings of {@code INGEST_*} variables: a declared setting's {@link JobOptions#envName};
-   * under {@code INGEST_KAFKA_PROPERTIES_} and {@code INGEST_CATALOG_} the rest in lower case with
-   * underscores as dots ({@code INGEST_KAFKA_PROPERTIES_SASL_JAAS_CONFIG} is {@code
-   * kafka.properties.sasl.jaas.config}). Other {@code INGEST_*} variables are reported in {@code
-   * warnings} and ignored: a platform may set variables of its own with the prefix.
-   */
-  static Map<String, String> fromEnvironment(Map<String, String> env, List<String> warnings) {
-    Map<String, String> byEnvName = new LinkedHashMap<>();
-    for (ConfigOption<?> option : JobOptions.all()) {
-      byEnvName.put(JobOptions.envName(option.key()), option.key());
-    }
-    String kafkaPrefix = JobOptions.envName(JobOptions.KAFKA_PROPERTIES_PREFIX);
-    String catalogPrefix = JobOptions.envName(JobOptions.CATALOG_PREFIX);
-    Map<String, String> settings = new TreeMap<>();
-    for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
-      String name = variable.getKey();
-      if (!name.startsWith(JobOptions.ENV_PREFIX) || name.equals(JobOptions.CONFIG_ENV)) {
-        continue;
-      }
-      String key = byEnvName.get(name);
-      if (key == null && name.startsWith(kafkaPrefix) && name.length() > kafkaPrefix.length()) {
-        key = JobOptions.KAFKA_PROPERTIES_PREFIX + dotted(name.substring(kafkaPrefix.length()));
-      } else if (key == null
-          && name.startsWith(catalogPrefix)
-          && name.length() > catalogPrefix.length()) {
-        key = JobOptions.CATALOG_PREFIX + dotted(name.substring(catalogPrefix.length()));
-      }
-      if (key == null) {
-        warnings.add("ignoring environment variable " + name + ": " + unknownKey(name, true));
-      } else {
-        settings.put(key, variable.getValue());
-      }
-    }
-    return settings;
-  }
-
-  private static String dotted(String envName) {
-    return envName.toLowerCase(Locale.ROOT).replace('_', '.');
   }
 
   /** Resolves settings given as keys and values, as in a properties file. */
@@ -210,6 +106,7 @@ public final class JobConf {
     Configuration options = new Configuration();
     Map<String, String> catalog = new TreeMap<>();
     Properties kafka = new Properties();
+    Map<String, String> flink = new TreeMap<>();
     for (Map.Entry<String, String> setting : settings.entrySet()) {
       String key = setting.getKey();
       String value = setting.getValue();
@@ -222,19 +119,31 @@ public final class JobConf {
           && key.length() > JobOptions.KAFKA_PROPERTIES_PREFIX.length()) {
         String property = key.substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length());
         if (!Secrets.isKafkaProperty(property)) {
-          throw new IllegalArgumentException(unknownKafkaProperty(property));
+          throw new IllegalArgumentException(Suggestions.unknownKafkaProperty(property));
         }
         kafka.setProperty(property, value);
+      } else if (key.startsWith(JobOptions.FLINK_PREFIX)
+          && key.length() > JobOptions.FLINK_PREFIX.length()) {
+        flink.put(key.substring(JobOptions.FLINK_PREFIX.length()), value);
       } else if (key.startsWith(JobOptions.CATALOG_PREFIX)
           && key.length() > JobOptions.CATALOG_PREFIX.length()) {
         catalog.put(key.substring(JobOptions.CATALOG_PREFIX.length()), value);
       } else {
-        throw new IllegalArgumentException(unknownKey(key, false));
+        throw new IllegalArgumentException(Suggestions.unknownKey(key, false));
       }
     }
-    validate(options);
-    JobConf conf = new JobConf(options, catalog, kafka, false, Command.RUN, mapping(options));
-    conf.validate();
+    SettingChecks.options(options, () -> mapping(options));
+    JobConf conf =
+        new JobConf(
+            options,
+            catalog,
+            kafka,
+            flink,
+            false,
+            Command.RUN,
+            Collections.emptyList(),
+            mapping(options));
+    SettingChecks.consistent(conf, options, catalog);
     return conf;
   }
 
@@ -412,12 +321,37 @@ public final class JobConf {
     return properties;
   }
 
+  /**
+   * Flink settings for the embedded cluster of a run under {@code java -jar}: the {@code flink.*}
+   * settings without the prefix, such as {@code metrics.reporter.*} or {@code
+   * taskmanager.memory.*}. Under {@code flink run} the cluster's own configuration applies.
+   */
+  public Map<String, String> flinkSettings() {
+    return flinkSettings;
+  }
+
+  /** Where to push the run's figures, if anywhere. */
+  public Optional<String> pushgatewayUrl() {
+    return options.getOptional(JobOptions.PUSHGATEWAY_URL).filter(url -> !url.trim().isEmpty());
+  }
+
+  /** The Pushgateway job label of the run's figures. */
+  public String pushgatewayJob() {
+    return options.get(JobOptions.PUSHGATEWAY_JOB);
+  }
+
+  /** The file to write the run's figures to as JSON, if any. */
+  public Optional<Path> summaryJson() {
+    return options.getOptional(JobOptions.SUMMARY_JSON).map(Paths::get);
+  }
+
   /** The settings with secrets redacted, one {@code key=value} a line, for logs. */
   public String describe() {
     Map<String, String> all = new TreeMap<>(options.toMap());
     catalogProperties().forEach((k, v) -> all.put(JobOptions.CATALOG_PREFIX + k, v));
     kafkaProperties.forEach(
         (k, v) -> all.put(JobOptions.KAFKA_PROPERTIES_PREFIX + k, String.valueOf(v)));
+    flinkSettings.forEach((k, v) -> all.put(JobOptions.FLINK_PREFIX + k, v));
     StringBuilder text = new StringBuilder();
     all.forEach((k, v) -> text.append(k).append('=').append(Secrets.shown(k, v)).append('\n'));
     return text.toString();
@@ -444,133 +378,6 @@ public final class JobConf {
     return read;
   }
 
-  /** The smallest value of each integer setting that has one. */
-  private static final Map<ConfigOption<Integer>, Integer> MINIMUMS =
-      Map.of(
-          JobOptions.PARALLELISM, 1,
-          JobOptions.RESTART_ATTEMPTS, 0,
-          JobOptions.MAINTENANCE_RETAIN_LAST, 1,
-          JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT, 1,
-          JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES, 1);
-
-  /** Every declared setting parses, and numbers are in range. */
-  private static void validate(Configuration options) {
-    require(options, JobOptions.BOOTSTRAP_SERVERS);
-    require(options, JobOptions.TOPIC);
-    for (ConfigOption<?> option : JobOptions.all()) {
-      try {
-        options.getOptional(option);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(invalid(options, option, e), e);
-      }
-    }
-    MINIMUMS.forEach(
-        (option, minimum) ->
-            options
-                .getOptional(option)
-                .filter(value -> value < minimum)
-                .ifPresent(
-                    value -> {
-                      throw new IllegalArgumentException(
-                          "Invalid value for " + option.key() + ": " + value);
-                    }));
-    check(() -> mapping(options), JobOptions.MAPPING, JobOptions.PARTITIONING);
-  }
-
-  /** The settings that depend on others are consistent. */
-  private void validate() {
-    check(this::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
-    check(this::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
-    checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
-    checkTableName(JobOptions.TABLE, table().toString());
-    checkCatalog();
-  }
-
-  /**
-   * Refuses catalogs that would lose a table on object storage: the default catalog, a SQLite file
-   * on this machine, would die with the machine while the table's files and the consumer group's
-   * offsets live on; a Hadoop catalog needs an atomic rename, which S3 does not have.
-   */
-  private void checkCatalog() {
-    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
-    if (!Catalogs.onS3(warehouse)) {
-      return;
-    }
-    boolean catalogSet =
-        options.contains(JobOptions.CATALOG_URI)
-            || options.contains(JobOptions.CATALOG_TYPE)
-            || catalogProperties.containsKey("catalog-impl");
-    if (!catalogSet) {
-      throw new IllegalArgumentException(
-          "Invalid catalog for warehouse "
-              + warehouse
-              + ": the default catalog is a SQLite file on this machine ("
-              + options.get(JobOptions.CATALOG_URI)
-              + "), and the tables would be lost with the machine while their files and the"
-              + " consumer group's offsets live on. Set catalog.uri to a shared catalog database"
-              + " (e.g. jdbc:postgresql://...), or catalog.type");
-    }
-    if ("hadoop".equalsIgnoreCase(options.get(JobOptions.CATALOG_TYPE))
-        && !options.get(JobOptions.ALLOW_HADOOP_CATALOG_ON_S3)) {
-      throw new IllegalArgumentException(
-          "Invalid catalog for warehouse "
-              + warehouse
-              + ": a Hadoop catalog commits by renaming files, which S3 does not do atomically,"
-              + " so two commits can both succeed and one is lost. Use a jdbc, rest, glue or"
-              + " hive catalog, or set "
-              + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
-              + "=true to accept the risk");
-    }
-  }
-
-  /** Resolves a value from {@code involved} settings; its failure names them. */
-  private static void check(Supplier<?> resolve, ConfigOption<?>... involved) {
-    try {
-      resolve.get();
-    } catch (IllegalArgumentException e) {
-      List<String> keys = new ArrayList<>();
-      for (ConfigOption<?> option : involved) {
-        keys.add(option.key());
-      }
-      throw new IllegalArgumentException(
-          "Invalid value for " + String.join(" or ", keys) + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void checkTableName(ConfigOption<?> option, String name) {
-    if (name != null && (!name.contains(".") || name.startsWith(".") || name.endsWith("."))) {
-      throw new IllegalArgumentException(
-          "Invalid value for " + option.key() + ": " + name + " (expected namespace.name)");
-    }
-  }
-
-  /** What is wrong with {@code option}'s value: for a choice, the choices. */
-  private static String invalid(
-      Configuration options, ConfigOption<?> option, IllegalArgumentException e) {
-    Enum<?>[] constants = JobOptions.choices(option);
-    if (constants != null) {
-      List<String> choices = new ArrayList<>();
-      for (Enum<?> constant : constants) {
-        choices.add(constant.toString());
-      }
-      return String.format(
-          "Invalid value for %s: %s (expected %s or %s)",
-          option.key(),
-          options.toMap().get(option.key()),
-          String.join(", ", choices.subList(0, choices.size() - 1)),
-          choices.get(choices.size() - 1));
-    }
-    return "Invalid setting: " + e.getMessage();
-  }
-
-  private static void require(Configuration options, ConfigOption<String> option) {
-    String value = options.get(option);
-    if (value == null || value.trim().isEmpty()) {
-      throw new IllegalArgumentException(
-          "Missing setting " + option.key() + ": " + JobOptions.text(option));
-    }
-  }
-
   private static ConfigOption<?> declared(String key) {
     for (ConfigOption<?> option : JobOptions.all()) {
       if (option.key().equals(key)) {
@@ -578,83 +385,6 @@ public final class JobConf {
       }
     }
     return null;
-  }
-
-  private static String unknownKey(String key, boolean env) {
-    String closest = null;
-    int best = Integer.MAX_VALUE;
-    for (ConfigOption<?> option : JobOptions.all()) {
-      String candidate = env ? JobOptions.envName(option.key()) : option.key();
-      int distance = distance(key, candidate);
-      if (distance < best) {
-        best = distance;
-        closest = candidate;
-      }
-    }
-    String message = env ? "not a setting" : "Unknown setting: " + key;
-    if (closest != null && best <= Math.max(2, key.length() / 3)) {
-      message += " (did you mean " + closest + "?)";
-    } else if (env) {
-      message += " (Kafka client properties go under INGEST_KAFKA_PROPERTIES_*)";
-    } else {
-      message += " (Kafka client properties go under kafka.properties.*)";
-    }
-    return message;
-  }
-
-  private static String unknownKafkaProperty(String property) {
-    String closest = null;
-    int best = Integer.MAX_VALUE;
-    for (String candidate : Secrets.kafkaProperties()) {
-      int distance = distance(property, candidate);
-      if (distance < best) {
-        best = distance;
-        closest = candidate;
-      }
-    }
-    String message =
-        "Unknown Kafka client property: "
-            + JobOptions.KAFKA_PROPERTIES_PREFIX
-            + property
-            + " (not a setting of Kafka's consumer or admin client";
-    return closest != null && best <= Math.max(2, property.length() / 3)
-        ? message + "; did you mean " + JobOptions.KAFKA_PROPERTIES_PREFIX + closest + "?)"
-        : message + ")";
-  }
-
-  /** Levenshtein distance, for suggesting the key a typo meant. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
-
-  private static Map<String, String> load(Path file) {
-    Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      properties.load(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read config file " + file + ": " + e, e);
-    }
-    Map<String, String> settings = new LinkedHashMap<>();
-    properties
-        .stringPropertyNames()
-        .forEach(k -> settings.put(k, properties.getProperty(k).trim()));
-    return settings;
   }
 
   /** The text of {@code --help}, generated from the declared settings. */

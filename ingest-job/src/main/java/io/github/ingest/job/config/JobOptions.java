@@ -24,6 +24,9 @@ public final class JobOptions {
   /** Keys under this prefix are Iceberg catalog properties, passed through. */
   public static final String CATALOG_PREFIX = "catalog.";
 
+  /** Keys under this prefix are Flink settings of the embedded cluster, passed through. */
+  public static final String FLINK_PREFIX = "flink.";
+
   public static final ConfigOption<String> BOOTSTRAP_SERVERS =
       ConfigOptions.key("kafka.bootstrap-servers")
           .stringType()
@@ -376,6 +379,31 @@ public final class JobOptions {
               "Exit code of a run that found nothing new, e.g. 99 for Airflow's"
                   + " skip_on_exit_code; the default 0 counts it as a success.");
 
+  public static final ConfigOption<String> PUSHGATEWAY_URL =
+      ConfigOptions.key("metrics.pushgateway.url")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A Prometheus Pushgateway, e.g. http://pushgateway:9091: every run pushes its"
+                  + " figures there when it ends, committed, with nothing new or failed (see"
+                  + " docs/operations.md).");
+
+  public static final ConfigOption<String> PUSHGATEWAY_JOB =
+      ConfigOptions.key("metrics.pushgateway.job")
+          .stringType()
+          .defaultValue("ingest")
+          .withDescription(
+              "The job label of the pushed figures; the instance label is the table, with the"
+                  + " topic and group as labels of the group too.");
+
+  public static final ConfigOption<String> SUMMARY_JSON =
+      ConfigOptions.key("summary-json")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A file to write the run's figures to as JSON when it ends, for a scheduler to"
+                  + " read (--summary-json FILE).");
+
   private static final List<ConfigOption<?>> ALL =
       Collections.unmodifiableList(
           Arrays.asList(
@@ -419,7 +447,10 @@ public final class JobOptions {
               MAINTENANCE_AFTER_RUN,
               MAINTENANCE_AFTER_RUN_MIN_FILES,
               PROGRESS_INTERVAL,
-              NOTHING_NEW_EXIT_CODE));
+              NOTHING_NEW_EXIT_CODE,
+              PUSHGATEWAY_URL,
+              PUSHGATEWAY_JOB,
+              SUMMARY_JSON));
 
   /** The catalog properties declared above for their help text; passed to the catalog as set. */
   static final List<ConfigOption<?>> CATALOG_PASS_THROUGH =

@@ -262,4 +262,44 @@ class JobConfTest {
         .contains("kafka.timeout (default: 30 s) [INGEST_KAFKA_TIMEOUT]")
         .contains("  4  another run committed this batch first");
   }
+
+  @Test
+  void flinkSettingsPassThroughToTheEmbeddedClusterFromFlagsAndVariables() {
+    JobConf conf =
+        JobConf.parse(
+            Map.of(
+                "INGEST_FLINK_TASKMANAGER_NUMBEROFTASKSLOTS", "3",
+                "INGEST_FLINK_METRICS_REPORTER_P_PASSWORD", "hush"),
+            "--kafka.bootstrap-servers=a:9092",
+            "--kafka.topic=t",
+            "--flink.metrics.reporter.p.factory.class=org.example.Factory");
+
+    assertThat(conf.flinkSettings())
+        .containsEntry("taskmanager.numberoftaskslots", "3")
+        .containsEntry("metrics.reporter.p.factory.class", "org.example.Factory")
+        .containsEntry("metrics.reporter.p.password", "hush");
+    assertThat(conf.warnings()).isEmpty();
+    assertThat(conf.describe())
+        .contains("flink.metrics.reporter.p.factory.class=org.example.Factory")
+        .contains("flink.metrics.reporter.p.password=******")
+        .doesNotContain("hush");
+  }
+
+  @Test
+  void theRunsFiguresGoWhereTheSettingsSay() {
+    JobConf quiet = JobConf.parse("--kafka.bootstrap-servers=a:9092", "--kafka.topic=t");
+    assertThat(quiet.pushgatewayUrl()).isEmpty();
+    assertThat(quiet.summaryJson()).isEmpty();
+    assertThat(quiet.pushgatewayJob()).isEqualTo("ingest");
+
+    JobConf told =
+        JobConf.parse(
+            "--kafka.bootstrap-servers=a:9092",
+            "--kafka.topic=t",
+            "--metrics.pushgateway.url=http://gw:9091",
+            "--summary-json",
+            "out/summary.json");
+    assertThat(told.pushgatewayUrl()).contains("http://gw:9091");
+    assertThat(told.summaryJson()).contains(java.nio.file.Paths.get("out/summary.json"));
+  }
 }

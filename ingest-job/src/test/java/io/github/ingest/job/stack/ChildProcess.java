@@ -45,6 +45,11 @@ final class ChildProcess implements AutoCloseable {
     command.add(classpath);
     command.add(mainClass);
     command.addAll(List.of(args));
+    return startCommand(name, log, command);
+  }
+
+  /** Any command, such as a server's binary. */
+  static ChildProcess startCommand(String name, Path log, List<String> command) {
     try {
       Process process =
           new ProcessBuilder(command)

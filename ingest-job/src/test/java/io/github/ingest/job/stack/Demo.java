@@ -12,8 +12,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The end-to-end demo: starts a Kafka broker and an S3 server on loopback, produces sample
- * balance-change messages, runs the job jar once, and prints rows read back from the Iceberg table
- * and the data files in the bucket. Everything is stopped and deleted at the end.
+ * balance-change messages, unpacks the release and runs its launcher once, and prints rows read
+ * back from the Iceberg table and the data files in the bucket. Everything is stopped and deleted
+ * at the end.
  */
 public final class Demo {
 
@@ -45,11 +46,13 @@ public final class Demo {
     }
     System.out.printf("Produced %d balance-change messages to topic %s%n%n", MESSAGES, TOPIC);
 
+    Path home = JobRunner.installRelease(stack.newDirectory("release-"));
+    System.out.printf("Unpacked the release to %s%n", home.getFileName());
     Path workDir = stack.newDirectory("demo-");
     Map<String, String> settings =
         stack.jobSettings(TOPIC, "lake.balance_changes", BUCKET, workDir);
-    System.out.println("$ java -jar ingest-job.jar --kafka.topic=" + TOPIC + " ...");
-    JobRunner.Result run = JobRunner.run(workDir, settings);
+    System.out.println("$ bin/ingest-job run --kafka.topic=" + TOPIC + " ...");
+    JobRunner.Result run = JobRunner.runLauncher(home, workDir, settings, "run");
     System.out.print(run.stdout);
     if (run.exitCode != 0) {
       System.out.print(run.stderr);

@@ -33,6 +33,47 @@ public final class JobRunner {
   }
 
   /**
+   * Installs the release tarball, as the build passes it to tests and the demo, as a user does:
+   * unpacked into {@code dir}. Returns its home, which holds {@code bin/ingest-job}.
+   */
+  public static Path installRelease(Path dir) {
+    String tarball = System.getProperty("ingest.job.release");
+    if (tarball == null || !Files.isRegularFile(Paths.get(tarball))) {
+      throw new IllegalStateException("No release tarball at " + tarball + ": run mvn package");
+    }
+    try {
+      Process untar = new ProcessBuilder("tar", "xzf", tarball, "-C", dir.toString()).start();
+      String output = new String(untar.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!untar.waitFor(2, TimeUnit.MINUTES) || untar.exitValue() != 0) {
+        throw new IllegalStateException("Cannot unpack " + tarball + ": " + output);
+      }
+      try (var entries = Files.list(dir)) {
+        return entries
+            .filter(entry -> entry.getFileName().toString().startsWith("ingest-job-"))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException(tarball + " holds no ingest-job-*"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Runs the release's launcher {@code bin/ingest-job} in {@code workDir} with {@code settings}.
+   */
+  public static Result runLauncher(
+      Path home, Path workDir, Map<String, String> settings, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin/ingest-job").toString());
+    command.addAll(List.of(args));
+    settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+    return start(workDir, command).await();
+  }
+
+  /**
    * Runs the job in {@code workDir}: {@code extraArgs} (such as the command) first, then {@code
    * settings} as flags.
    */

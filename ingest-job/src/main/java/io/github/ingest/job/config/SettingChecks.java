@@ -1,0 +1,145 @@
+package io.github.ingest.job.config;
+
+import io.github.ingest.iceberg.catalog.Catalogs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The checks of resolved settings: each declared one parses and is in range, the ones that depend
+ * on each other agree, and the catalog will not lose a table. Each failure names the settings.
+ */
+final class SettingChecks {
+
+  private SettingChecks() {}
+
+  /** The smallest value of each integer setting that has one. */
+  private static final Map<ConfigOption<Integer>, Integer> MINIMUMS =
+      Map.of(
+          JobOptions.PARALLELISM, 1,
+          JobOptions.RESTART_ATTEMPTS, 0,
+          JobOptions.MAINTENANCE_RETAIN_LAST, 1,
+          JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT, 1,
+          JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES, 1);
+
+  /** Every declared setting parses, and numbers are in range. */
+  static void options(Configuration options, Supplier<?> mapping) {
+    require(options, JobOptions.BOOTSTRAP_SERVERS);
+    require(options, JobOptions.TOPIC);
+    for (ConfigOption<?> option : JobOptions.all()) {
+      try {
+        options.getOptional(option);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(invalid(options, option, e), e);
+      }
+    }
+    MINIMUMS.forEach(
+        (option, minimum) ->
+            options
+                .getOptional(option)
+                .filter(value -> value < minimum)
+                .ifPresent(
+                    value -> {
+                      throw new IllegalArgumentException(
+                          "Invalid value for " + option.key() + ": " + value);
+                    }));
+    check(mapping, JobOptions.MAPPING, JobOptions.PARTITIONING);
+  }
+
+  /** The settings that depend on others are consistent. */
+  static void consistent(JobConf conf, Configuration options, Map<String, String> catalog) {
+    check(conf::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
+    check(conf::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
+    checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
+    checkTableName(JobOptions.TABLE, conf.table().toString());
+    catalog(options, catalog);
+  }
+
+  /**
+   * Refuses catalogs that would lose a table on object storage: the default catalog, a SQLite file
+   * on this machine, would die with the machine while the table's files and the consumer group's
+   * offsets live on; a Hadoop catalog needs an atomic rename, which S3 does not have.
+   */
+  private static void catalog(Configuration options, Map<String, String> catalogProperties) {
+    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
+    if (!Catalogs.onS3(warehouse)) {
+      return;
+    }
+    boolean catalogSet =
+        options.contains(JobOptions.CATALOG_URI)
+            || options.contains(JobOptions.CATALOG_TYPE)
+            || catalogProperties.containsKey("catalog-impl");
+    if (!catalogSet) {
+      throw new IllegalArgumentException(
+          "Invalid catalog for warehouse "
+              + warehouse
+              + ": the default catalog is a SQLite file on this machine ("
+              + options.get(JobOptions.CATALOG_URI)
+              + "), and the tables would be lost with the machine while their files and the"
+              + " consumer group's offsets live on. Set catalog.uri to a shared catalog database"
+              + " (e.g. jdbc:postgresql://...), or catalog.type");
+    }
+    if ("hadoop".equalsIgnoreCase(options.get(JobOptions.CATALOG_TYPE))
+        && !options.get(JobOptions.ALLOW_HADOOP_CATALOG_ON_S3)) {
+      throw new IllegalArgumentException(
+          "Invalid catalog for warehouse "
+              + warehouse
+              + ": a Hadoop catalog commits by renaming files, which S3 does not do atomically,"
+              + " so two commits can both succeed and one is lost. Use a jdbc, rest, glue or"
+              + " hive catalog, or set "
+              + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
+              + "=true to accept the risk");
+    }
+  }
+
+  /** Resolves a value from {@code involved} settings; its failure names them. */
+  private static void check(Supplier<?> resolve, ConfigOption<?>... involved) {
+    try {
+      resolve.get();
+    } catch (IllegalArgumentException e) {
+      List<String> keys = new ArrayList<>();
+      for (ConfigOption<?> option : involved) {
+        keys.add(option.key());
+      }
+      throw new IllegalArgumentException(
+          "Invalid value for " + String.join(" or ", keys) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkTableName(ConfigOption<?> option, String name) {
+    if (name != null && (!name.contains(".") || name.startsWith(".") || name.endsWith("."))) {
+      throw new IllegalArgumentException(
+          "Invalid value for " + option.key() + ": " + name + " (expected namespace.name)");
+    }
+  }
+
+  /** What is wrong with {@code option}'s value: for a choice, the choices. */
+  private static String invalid(
+      Configuration options, ConfigOption<?> option, IllegalArgumentException e) {
+    Enum<?>[] constants = JobOptions.choices(option);
+    if (constants != null) {
+      List<String> choices = new ArrayList<>();
+      for (Enum<?> constant : constants) {
+        choices.add(constant.toString());
+      }
+      return String.format(
+          "Invalid value for %s: %s (expected %s or %s)",
+          option.key(),
+          options.toMap().get(option.key()),
+          String.join(", ", choices.subList(0, choices.size() - 1)),
+          choices.get(choices.size() - 1));
+    }
+    return "Invalid setting: " + e.getMessage();
+  }
+
+  private static void require(Configuration options, ConfigOption<String> option) {
+    String value = options.get(option);
+    if (value == null || value.trim().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Missing setting " + option.key() + ": " + JobOptions.text(option));
+    }
+  }
+}
