@@ -2,9 +2,9 @@ package io.github.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.table.TableSchemas;
+import io.github.ingest.job.config.BalanceChanges;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;

@@ -3,7 +3,6 @@ package io.github.ingest.core.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BadRecordCorpusTest {
 
   private static final RecordMapper MAPPER =
-      BalanceChanges.mapping().mapper(BatchMetadataFixtures.BATCH);
+      MappingFixtures.balanceChanges().mapper(BatchMetadataFixtures.BATCH);
 
   @Test
   void theBaseMessageIsGood() {

@@ -2,7 +2,6 @@ package io.github.ingest.core.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.mapping.RecordRejectedException.Kind;
 import java.math.BigDecimal;
@@ -27,9 +26,11 @@ class BalanceChangeMappingTest {
           .sourceName("balance_changes")
           .build();
 
-  private static final RecordMapper MAPPER = BalanceChanges.mapping().mapper(BATCH);
+  private static final RecordMapper MAPPER = MappingFixtures.balanceChanges().mapper(BATCH);
   private static final List<String> COLUMNS =
-      BalanceChanges.mapping().columns().stream().map(Column::name).collect(Collectors.toList());
+      MappingFixtures.balanceChanges().columns().stream()
+          .map(Column::name)
+          .collect(Collectors.toList());
 
   private static final String MESSAGE =
       "{\"playerId\":\"10896152\",\"currency\":\"EUR\",\"portalId\":\"2013\","

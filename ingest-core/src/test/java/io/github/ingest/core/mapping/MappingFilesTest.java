@@ -5,7 +5,6 @@ import static io.github.ingest.core.mapping.ColumnSource.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -14,37 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MappingFilesTest {
-
-  private static final ColumnType AMOUNT = ColumnType.decimal(29, 17);
-
-  @Test
-  void theBalanceChangeFileIsTheTableOfTheContract() {
-    Mapping built =
-        Mapping.builder("balance_changes")
-            .table("ingest.balance_changes")
-            .column(meta("flink_log_file_name", MetadataField.LOG_FILE_NAME))
-            .column(meta("flink_log_batch_timestamp", MetadataField.BATCH_TIMESTAMP))
-            .column(meta("flink_log_batch_number", MetadataField.BATCH_NUMBER))
-            .column(meta("flink_log_source_endpoint", MetadataField.SOURCE_ENDPOINT))
-            .column(meta("flink_log_source_client_id", MetadataField.SOURCE_CLIENT_ID))
-            .column(meta("flink_log_source_name", MetadataField.SOURCE_NAME))
-            .column(
-                Column.required(
-                    "flink_log_event_timestamp", ColumnType.string(), field("timestamp")))
-            .column(Column.required("bln_chg_key", ColumnType.string(), field("id")))
-            .column(Column.required("bln_chg_player_id", ColumnType.integer(), field("playerId")))
-            .column(Column.optional("bln_chg_portal_id", ColumnType.integer(), field("portalId")))
-            .column(Column.optional("bln_chg_currency", ColumnType.string(), field("currency")))
-            .column(Column.optional("bln_chg_real_balance", AMOUNT, field("realBalance")))
-            .column(Column.optional("bln_chg_bonus_balance", AMOUNT, field("bonusBalance")))
-            .column(Column.optional("bln_chg_real_balance_eur", AMOUNT, field("realBalanceEUR")))
-            .column(Column.optional("bln_chg_bonus_balance_eur", AMOUNT, field("bonusBalanceEUR")))
-            .column(
-                Column.required("bln_chg_timestamp", ColumnType.timestamp(3), field("timestamp")))
-            .partitionBy(PartitionField.day("bln_chg_timestamp"))
-            .build();
-    assertThat(BalanceChanges.mapping()).isEqualTo(built);
-  }
 
   @Test
   void readsEveryKindOfColumnSourceAndPartitioning() {
@@ -191,9 +159,5 @@ class MappingFilesTest {
   private static Mapping read(String json) {
     return MappingFiles.read(
         new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "test.json");
-  }
-
-  private static Column meta(String name, MetadataField source) {
-    return Column.required(name, ColumnType.string(), metadata(source));
   }
 }

@@ -1,6 +1,6 @@
 package io.github.ingest.job.bench;
 
-import io.github.ingest.core.balance.BalanceChanges;
+import io.github.ingest.job.config.BalanceChanges;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;

@@ -1,6 +1,5 @@
 package io.github.ingest.job.config;
 
-import io.github.ingest.core.balance.BalanceChanges;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;

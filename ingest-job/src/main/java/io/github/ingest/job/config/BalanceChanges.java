@@ -1,4 +1,4 @@
-package io.github.ingest.core.balance;
+package io.github.ingest.job.config;
 
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
@@ -7,7 +7,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The balance-change mapping, read from the resource {@value #RESOURCE}: messages of the {@code
+ * The job's built-in mapping, the balance-change one, read from the resource {@value #RESOURCE}:
+ * data of the job, not a type of the shared library. It maps messages of the {@code
  * balance_changes} topic to the table whose columns start with {@code flink_log_} (the run) and
  * {@code bln_chg_} (the change).
  *
