@@ -49,6 +49,7 @@ public final class RecordMapper {
   static final long[] UNITS = {1_000_000L, 100_000L, 10_000L, 1_000L, 100L, 10L, 1L};
 
   private final Column[] columns;
+  private final ValueReader[] readers;
   private final String[] fieldNames;
   private final ZoneId[] zones;
   private final Object[] template;
@@ -59,6 +60,7 @@ public final class RecordMapper {
   RecordMapper(Mapping mapping, BatchMetadata batch) {
     List<Column> list = mapping.columns();
     this.columns = list.toArray(new Column[0]);
+    this.readers = new ValueReader[columns.length];
     this.fieldNames = new String[columns.length];
     this.zones = new ZoneId[columns.length];
     this.template = new Object[columns.length];
@@ -70,6 +72,7 @@ public final class RecordMapper {
         fieldNames[i] = String.join(".", source.path());
         zones[i] = columns[i].zone() == null ? null : ZoneId.of(columns[i].zone());
         root.add(source.path(), 0, i);
+        readers[i] = reader(columns[i].type());
         if (columns[i].required()) {
           required.add(i);
         }
@@ -179,28 +182,45 @@ public final class RecordMapper {
     if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
       throw invalid(column, describe(token), null);
     }
-    ColumnType type = columns[column].type();
+    return readers[column].read(parser, token, column);
+  }
+
+  /** Reads a JSON scalar as one column's value, or rejects it. */
+  @FunctionalInterface
+  private interface ValueReader {
+    Object read(JsonParser parser, JsonToken token, int column) throws IOException;
+  }
+
+  /**
+   * The reader of a column of {@code type}, chosen once per column: the one place a new type of
+   * field column is added.
+   */
+  private ValueReader reader(ColumnType type) {
     switch (type.kind()) {
       case STRING:
-        return parser.getText();
+        return (parser, token, column) -> parser.getText();
       case INT:
-        return (int) integral(parser, token, column, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return (parser, token, column) ->
+            (int) integral(parser, token, column, Integer.MIN_VALUE, Integer.MAX_VALUE);
       case LONG:
-        return integral(parser, token, column, Long.MIN_VALUE, Long.MAX_VALUE);
+        return (parser, token, column) ->
+            integral(parser, token, column, Long.MIN_VALUE, Long.MAX_VALUE);
       case DECIMAL:
-        return decimal(parser, token, column, type);
+        return (parser, token, column) -> decimal(parser, token, column, type);
       case BOOLEAN:
-        return bool(parser, token, column);
+        return this::bool;
       case DOUBLE:
-        return float64(parser, token, column);
+        return this::float64;
       case DATE:
-        return date(parser, token, column);
+        return this::date;
       case TIMESTAMP:
-        return MetadataValues.localDateTime(micros(parser, token, column, type));
+        return (parser, token, column) ->
+            MetadataValues.localDateTime(micros(parser, token, column, type));
       case TIMESTAMP_TZ:
-        return MetadataValues.instant(micros(parser, token, column, type));
+        return (parser, token, column) ->
+            MetadataValues.instant(micros(parser, token, column, type));
       default:
-        throw new IllegalStateException("Unsupported column type: " + type);
+        throw new IllegalArgumentException("Unsupported type of a field column: " + type);
     }
   }
 
