@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -171,6 +174,7 @@ class OffsetPlannerTest {
       producer.commitTransaction();
     }
     // offsets: 0-3 aborted, 4 the abort marker, 5 the committed record, 6 its marker
+    awaitStableEnd(0, 7);
 
     OffsetPlan plan = planner.plan(topic, Optional.empty(), options().maxOffsetsPerPartition(2));
     assertThat(plan.ranges()).containsExactly(OffsetRange.of(0, 0, 6));
@@ -192,6 +196,7 @@ class OffsetPlannerTest {
       producer.flush();
       producer.abortTransaction();
     }
+    awaitStableEnd(0, 2);
 
     OffsetPlan plan = planner.plan(topic, Optional.empty(), options());
 
@@ -201,6 +206,28 @@ class OffsetPlannerTest {
 
   private static PlanOptions options() {
     return PlanOptions.forGroup("planner-group").startingAt(StartingPosition.EARLIEST);
+  }
+
+  /**
+   * Waits for the partition's last stable offset to reach {@code end}: a transaction's markers are
+   * written after the producer's commit or abort returns.
+   */
+  private void awaitStableEnd(int partition, long end) throws Exception {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try (Admin admin = broker.admin()) {
+      while (admin
+              .listOffsets(
+                  Map.of(tp, OffsetSpec.latest()),
+                  new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+              .partitionResult(tp)
+              .get(30, TimeUnit.SECONDS)
+              .offset()
+          < end) {
+        assertThat(System.nanoTime()).as("the markers are written").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
   }
 
   private void produce(int partition, int count) throws Exception {
