@@ -110,7 +110,11 @@ final class BatchRun {
     BatchState committed = BatchState.fromSummary(snapshot.summary());
     summary.batch(committed.number());
     summary.committed(
-        snapshot.snapshotId(), committed.read(), committed.written(), committed.rejected());
+        snapshot.snapshotId(),
+        committed.read(),
+        committed.written(),
+        committed.rejected(),
+        committed.tombstones());
     committedStops = committed.stopOffsets();
     report.committed(
         committed, batch.plan, table, snapshot, System.nanoTime() - started, jobId, mode);

@@ -63,6 +63,7 @@ final class Pipeline {
                     metadata,
                     conf.groupId(),
                     policy.action(),
+                    conf.tombstonePolicy(),
                     conf.kafkaTimeout(),
                     failpoints))
             .uid("mapping")

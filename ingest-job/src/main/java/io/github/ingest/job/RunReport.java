@@ -2,6 +2,7 @@ package io.github.ingest.job;
 
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlan;
@@ -117,7 +118,7 @@ final class RunReport {
         "Batch %d of %s committed to %s as snapshot %d%n",
         committed.number(), committed.source(), conf.table(), snapshotId);
     out.printf(
-        "  records: %d read, %d written, %d rejected%s%n",
+        "  records: %d read, %d written, %d rejected%s%s%n",
         committed.read(),
         committed.written(),
         committed.rejected(),
@@ -125,7 +126,15 @@ final class RunReport {
             ? ""
             : conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER
                 ? " (in table " + conf.deadLetterTable() + ")"
-                : " (skipped)");
+                : " (skipped)",
+        committed.tombstones() == 0
+            ? ""
+            : String.format(
+                ", %d tombstones %s",
+                committed.tombstones(),
+                conf.tombstonePolicy() == TombstonePolicy.DEAD_LETTER
+                    ? "in table " + conf.deadLetterTable()
+                    : "skipped"));
     out.printf("  offsets: %s%n", plan);
     plan.lostFrom()
         .forEach(

@@ -43,6 +43,7 @@ public final class BatchState implements Serializable {
   static final String READ = PREFIX + "records.read";
   static final String WRITTEN = PREFIX + "records.written";
   static final String REJECTED = PREFIX + "records.rejected";
+  static final String TOMBSTONES = PREFIX + "records.tombstones";
   static final String TOPIC_ID = PREFIX + "kafka.topic-id";
   static final String ORIGIN = PREFIX + "offsets.origin";
 
@@ -57,6 +58,7 @@ public final class BatchState implements Serializable {
   private final long read;
   private final long written;
   private final long rejected;
+  private final long tombstones;
   private final String topicId;
   private final SortedMap<Integer, Long> origin;
 
@@ -72,6 +74,7 @@ public final class BatchState implements Serializable {
       long read,
       long written,
       long rejected,
+      long tombstones,
       String topicId,
       SortedMap<Integer, Long> origin) {
     this.source = source;
@@ -85,6 +88,7 @@ public final class BatchState implements Serializable {
     this.read = read;
     this.written = written;
     this.rejected = rejected;
+    this.tombstones = tombstones;
     this.topicId = topicId;
     this.origin = origin;
   }
@@ -126,6 +130,7 @@ public final class BatchState implements Serializable {
         read,
         written,
         rejected,
+        0,
         "",
         Collections.emptySortedMap());
   }
@@ -158,15 +163,25 @@ public final class BatchState implements Serializable {
 
   /** This state with the counts of a finished batch: read is written plus rejected. */
   public BatchState withCounts(long newWritten, long newRejected) {
+    return withCounts(newWritten, newRejected, 0);
+  }
+
+  /**
+   * This state with the counts of a finished batch: read is written plus rejected plus the
+   * tombstones left out (skipped or dead-lettered).
+   */
+  public BatchState withCounts(long newWritten, long newRejected, long newTombstones) {
     Preconditions.checkArgument(
-        newWritten >= 0 && newRejected >= 0,
-        "Invalid counts: %s written, %s rejected",
+        newWritten >= 0 && newRejected >= 0 && newTombstones >= 0,
+        "Invalid counts: %s written, %s rejected, %s tombstones",
         newWritten,
-        newRejected);
+        newRejected,
+        newTombstones);
     return with(
-        READ, Long.toString(newWritten + newRejected),
+        READ, Long.toString(newWritten + newRejected + newTombstones),
         WRITTEN, Long.toString(newWritten),
-        REJECTED, Long.toString(newRejected));
+        REJECTED, Long.toString(newRejected),
+        TOMBSTONES, Long.toString(newTombstones));
   }
 
   /** This state with the summary values {@code keysAndValues} (key, value, key, value, ...). */
@@ -233,6 +248,7 @@ public final class BatchState implements Serializable {
         parseLong(summary, READ),
         parseLong(summary, WRITTEN),
         parseLong(summary, REJECTED),
+        summary.containsKey(TOMBSTONES) ? parseLong(summary, TOMBSTONES) : 0,
         summary.getOrDefault(TOPIC_ID, ""),
         summary.containsKey(ORIGIN) ? parseOffsets(summary, ORIGIN) : Collections.emptySortedMap());
   }
@@ -253,6 +269,9 @@ public final class BatchState implements Serializable {
     summary.put(READ, Long.toString(read));
     summary.put(WRITTEN, Long.toString(written));
     summary.put(REJECTED, Long.toString(rejected));
+    if (tombstones > 0) {
+      summary.put(TOMBSTONES, Long.toString(tombstones));
+    }
     if (!topicId.isEmpty()) {
       summary.put(TOPIC_ID, topicId);
     }
@@ -330,6 +349,11 @@ public final class BatchState implements Serializable {
     return rejected;
   }
 
+  /** Tombstones the batch read and left out: skipped, or dead-lettered. */
+  public long tombstones() {
+    return tombstones;
+  }
+
   @Override
   public boolean equals(Object other) {
     if (this == other) {
@@ -343,6 +367,7 @@ public final class BatchState implements Serializable {
         && read == that.read
         && written == that.written
         && rejected == that.rejected
+        && tombstones == that.tombstones
         && source.equals(that.source)
         && batchTimestamp.equals(that.batchTimestamp)
         && logFileName.equals(that.logFileName)

@@ -3,32 +3,57 @@ package io.github.ingest.core.internal;
 import java.io.Serializable;
 
 /**
- * How many records a part of a batch read and rejected, and the first rejection's reason: what a
- * mapper reports at the end of its input so the commit can reconcile counts and apply thresholds.
+ * How many records a part of a batch read, rejected and left out as tombstones, how many dead
+ * letters it sent, and the first rejection's reason: what a mapper reports at the end of its input
+ * so the commit can reconcile counts (read = written + rejected + tombstones) and apply thresholds.
  */
 public final class RecordCounts implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  public static final RecordCounts NONE = new RecordCounts(0, 0, null);
+  public static final RecordCounts NONE = new RecordCounts(0, 0, 0, 0, null);
 
   private final long read;
   private final long rejected;
+  private final long tombstones;
+  private final long deadLettered;
   private final String firstRejection;
 
-  private RecordCounts(long read, long rejected, String firstRejection) {
+  private RecordCounts(
+      long read, long rejected, long tombstones, long deadLettered, String firstRejection) {
     this.read = read;
     this.rejected = rejected;
+    this.tombstones = tombstones;
+    this.deadLettered = deadLettered;
     this.firstRejection = firstRejection;
   }
 
-  /** {@code rejected} of {@code read} records; {@code firstRejection} is null if none was. */
+  /**
+   * {@code rejected} of {@code read} records, every rejected one dead-lettered; {@code
+   * firstRejection} is null if none was.
+   */
   public static RecordCounts of(long read, long rejected, String firstRejection) {
-    if (read < 0 || rejected < 0 || rejected > read) {
+    return of(read, rejected, 0, rejected, firstRejection);
+  }
+
+  /**
+   * {@code rejected} and {@code tombstones} (neither written nor rejected) of {@code read} records,
+   * {@code deadLettered} of them sent to the dead-letter table.
+   */
+  public static RecordCounts of(
+      long read, long rejected, long tombstones, long deadLettered, String firstRejection) {
+    if (read < 0
+        || rejected < 0
+        || tombstones < 0
+        || deadLettered < 0
+        || rejected + tombstones > read
+        || deadLettered > rejected + tombstones) {
       throw new IllegalArgumentException(
-          "Invalid counts: " + rejected + " rejected of " + read + " read");
+          String.format(
+              "Invalid counts: %d rejected, %d tombstones, %d dead letters of %d read",
+              rejected, tombstones, deadLettered, read));
     }
-    return new RecordCounts(read, rejected, firstRejection);
+    return new RecordCounts(read, rejected, tombstones, deadLettered, firstRejection);
   }
 
   /** The counts of both parts; the first rejection of this one, else of the other. */
@@ -36,6 +61,8 @@ public final class RecordCounts implements Serializable {
     return new RecordCounts(
         read + other.read,
         rejected + other.rejected,
+        tombstones + other.tombstones,
+        deadLettered + other.deadLettered,
         firstRejection != null ? firstRejection : other.firstRejection);
   }
 
@@ -47,6 +74,16 @@ public final class RecordCounts implements Serializable {
     return rejected;
   }
 
+  /** Tombstones neither written as rows nor rejected: skipped or dead-lettered. */
+  public long tombstones() {
+    return tombstones;
+  }
+
+  /** Records sent to the dead-letter table: rejected ones, and tombstones if so set. */
+  public long deadLettered() {
+    return deadLettered;
+  }
+
   /** The reason the first rejected record was rejected, or null. */
   public String firstRejection() {
     return firstRejection;
@@ -54,6 +91,6 @@ public final class RecordCounts implements Serializable {
 
   @Override
   public String toString() {
-    return read + " read, " + rejected + " rejected";
+    return read + " read, " + rejected + " rejected, " + tombstones + " tombstones";
   }
 }

@@ -145,6 +145,29 @@ public final class RecordMapper {
     return row;
   }
 
+  /**
+   * The row of a tombstone, a record without a value: the batch's and the record's metadata, every
+   * column from the value NULL.
+   *
+   * @throws RecordRejectedException if a column from the value is required
+   */
+  public Object[] mapTombstone(SourceRecord record) {
+    if (requiredFields.length > 0) {
+      int column = requiredFields[0];
+      throw reject(
+          Kind.NO_VALUE,
+          column,
+          "Cannot map a tombstone (a record without a value) to a row: column "
+              + columns[column].name()
+              + " is required");
+    }
+    Object[] row = template.clone();
+    for (int i : recordMetadata) {
+      row[i] = MetadataValues.recordValue(columns[i].source().metadata(), record, columns[i]);
+    }
+    return row;
+  }
+
   private void readObject(JsonParser parser, Node node, Object[] row) throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       Node child = node.children.get(parser.currentName());

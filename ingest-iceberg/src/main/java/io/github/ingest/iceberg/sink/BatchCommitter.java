@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits a batch once every writer has finished: reconciles the counts (read = written +
- * rejected), fails the batch if there are more bad records than the policy allows, commits all data
- * files as one snapshot of the target table together with the source's state (see {@link
- * BatchLedger}), guarded against concurrent batches, and then the batch's dead letters to their
- * table. Parallelism 1.
+ * tombstones + rejected), fails the batch if there are more bad records than the policy allows,
+ * commits all data files as one snapshot of the target table together with the source's state (see
+ * {@link BatchLedger}), guarded against concurrent batches, and then the batch's dead letters to
+ * their table. Parallelism 1.
  *
  * <p>It may run more than once for one batch (Flink restarts a failed task): a committer that finds
  * its run's batch in the table commits nothing and only completes the dead letters. It deletes the
@@ -117,7 +117,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       deleteUncommitted(table, deadLetters);
       throw e;
     }
-    BatchState committed = batch.withCounts(written, counts.rejected());
+    BatchState committed = batch.withCounts(written, counts.rejected(), counts.tombstones());
     Map<String, String> deadLetterState = new LinkedHashMap<>();
     if (!deadLetterFiles.isEmpty()) {
       deadLetterState.put(DeadLetterTables.TABLE, deadLetters.name());
@@ -205,17 +205,19 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   }
 
   private void reconcile(long written, long deadLettered) {
-    if (counts.read() != written + counts.rejected()) {
+    if (counts.read() != written + counts.rejected() + counts.tombstones()) {
       throw new IllegalStateException(
           String.format(
-              "Counts do not reconcile: %d read, but %d written and %d rejected",
-              counts.read(), written, counts.rejected()));
+              "Counts do not reconcile: %d read, but %d written, %d rejected and %d tombstones"
+                  + " left out",
+              counts.read(), written, counts.rejected(), counts.tombstones()));
     }
-    if (deadLetterLoader != null && deadLettered != counts.rejected()) {
+    if (deadLetterLoader != null && deadLettered != counts.deadLettered()) {
       throw new IllegalStateException(
           String.format(
-              "Counts do not reconcile: %d rejected, but %d dead letters written",
-              counts.rejected(), deadLettered));
+              "Counts do not reconcile: %d records sent to the dead-letter table, but %d dead"
+                  + " letters written",
+              counts.deadLettered(), deadLettered));
     }
     policy
         .violation(counts)

@@ -104,10 +104,23 @@ class BatchCommitterTest {
   void countsThatDoNotReconcileFailTheBatchBeforeAnyCommit() throws Exception {
     DataFile file = dataFile(2);
     assertThatThrownBy(() -> commit(batch(1), BatchLedger.newSource(), file, 3))
-        .hasMessage("Counts do not reconcile: 3 read, but 2 written and 0 rejected");
+        .hasMessage(
+            "Counts do not reconcile: 3 read, but 2 written, 0 rejected and 0 tombstones left out");
     table.refresh();
     assertThat(table.currentSnapshot()).isNull();
     assertThat(exists(file)).isFalse();
+  }
+
+  @Test
+  void tombstonesLeftOutReconcileAndAreRecordedWithTheBatch() throws Exception {
+    DataFile file = dataFile(2);
+    commit(batch(1), BatchLedger.newSource(), file, RecordCounts.of(5, 0, 3, 0, null));
+    table.refresh();
+    BatchState committed = BatchState.fromSummary(table.currentSnapshot().summary());
+    assertThat(committed.read()).isEqualTo(5);
+    assertThat(committed.written()).isEqualTo(2);
+    assertThat(committed.tombstones()).isEqualTo(3);
+    assertThat(table.currentSnapshot().summary()).containsEntry("ingest.records.tombstones", "3");
   }
 
   private void commit(BatchState batch, BatchLedger.Position plannedFrom, DataFile file)
@@ -116,6 +129,12 @@ class BatchCommitterTest {
   }
 
   private void commit(BatchState batch, BatchLedger.Position plannedFrom, DataFile file, long read)
+      throws Exception {
+    commit(batch, plannedFrom, file, RecordCounts.of(read, 0, null));
+  }
+
+  private void commit(
+      BatchState batch, BatchLedger.Position plannedFrom, DataFile file, RecordCounts counts)
       throws Exception {
     BatchCommitter committer =
         new BatchCommitter(
@@ -138,8 +157,7 @@ class BatchCommitterTest {
           new StreamRecord<>(
               CommitInput.files(
                   CommitInput.Kind.ROWS, WriteResult.builder().addDataFiles(file).build())));
-      harness.processElement(
-          new StreamRecord<>(CommitInput.counts(RecordCounts.of(read, 0, null))));
+      harness.processElement(new StreamRecord<>(CommitInput.counts(counts)));
       harness.endInput();
     }
   }

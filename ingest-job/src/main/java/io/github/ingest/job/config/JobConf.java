@@ -1,6 +1,7 @@
 package io.github.ingest.job.config;
 
 import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;
@@ -231,6 +232,11 @@ public final class JobConf {
         options.get(JobOptions.BAD_RECORDS_POLICY),
         options.get(JobOptions.BAD_RECORDS_MAX_RATIO),
         options.get(JobOptions.BAD_RECORDS_MAX_COUNT));
+  }
+
+  /** What happens to tombstones, records without a value. */
+  public TombstonePolicy tombstonePolicy() {
+    return options.get(JobOptions.TOMBSTONES_POLICY);
   }
 
   /** The dead-letter table: as set, or the target table's name with {@code _rejected}. */

@@ -1,6 +1,7 @@
 package io.github.ingest.job.config;
 
 import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.TombstonePolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -126,6 +127,18 @@ public final class JobOptions {
               "What happens to a record that does not map: dead-letter (stored in the dead-letter"
                   + " table with the batch), fail (the batch fails at the first one, nothing is"
                   + " committed) or skip (counted and logged).");
+
+  public static final ConfigOption<TombstonePolicy> TOMBSTONES_POLICY =
+      ConfigOptions.key("tombstones.policy")
+          .enumType(TombstonePolicy.class)
+          .defaultValue(TombstonePolicy.SKIP)
+          .withDescription(
+              "What happens to a tombstone, a record without a value (a deleted key of a"
+                  + " compacted topic): skip (counted, no row), dead-letter (in the dead-letter"
+                  + " table; needs bad-records.policy=dead-letter), row (a row of the key and"
+                  + " metadata, every column from the value NULL; needs them all optional) or"
+                  + " bad-record (a bad record like any other). Only bad-record counts against"
+                  + " the bad-record limits.");
 
   public static final ConfigOption<Double> BAD_RECORDS_MAX_RATIO =
       ConfigOptions.key("bad-records.max-ratio")
@@ -418,6 +431,7 @@ public final class JobOptions {
               COMMIT_GROUP_OFFSETS,
               MAX_OFFSETS_PER_PARTITION,
               BAD_RECORDS_POLICY,
+              TOMBSTONES_POLICY,
               BAD_RECORDS_MAX_RATIO,
               BAD_RECORDS_MAX_COUNT,
               DEAD_LETTER_TABLE,
@@ -478,6 +492,9 @@ public final class JobOptions {
     }
     if (option == BAD_RECORDS_POLICY) {
       return BadRecordPolicy.Action.values();
+    }
+    if (option == TOMBSTONES_POLICY) {
+      return TombstonePolicy.values();
     }
     if (option == DISTRIBUTION_MODE) {
       return DistributionMode.values();

@@ -1,5 +1,7 @@
 package io.github.ingest.job.config;
 
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,7 @@ final class SettingChecks {
   static void consistent(JobConf conf, Configuration options, Map<String, String> catalog) {
     check(conf::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
     check(conf::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
+    tombstones(conf);
     checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
     checkTableName(JobOptions.TABLE, conf.table().toString());
     catalog(options, catalog);
@@ -92,6 +95,38 @@ final class SettingChecks {
               + " hive catalog, or set "
               + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
               + "=true to accept the risk");
+    }
+  }
+
+  /** A tombstone policy that the bad-record policy and the mapping can follow. */
+  private static void tombstones(JobConf conf) {
+    TombstonePolicy policy = conf.tombstonePolicy();
+    if (policy == TombstonePolicy.DEAD_LETTER
+        && conf.badRecordPolicy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + JobOptions.TOMBSTONES_POLICY.key()
+              + ": dead-letter needs "
+              + JobOptions.BAD_RECORDS_POLICY.key()
+              + "=dead-letter, which keeps the dead-letter table (it is "
+              + conf.badRecordPolicy().action()
+              + ")");
+    }
+    if (policy == TombstonePolicy.ROW) {
+      conf.mapping().columns().stream()
+          .filter(column -> column.required() && column.source().isField())
+          .findFirst()
+          .ifPresent(
+              column -> {
+                throw new IllegalArgumentException(
+                    "Invalid value for "
+                        + JobOptions.TOMBSTONES_POLICY.key()
+                        + ": row leaves every column from the value NULL, but column "
+                        + column.name()
+                        + " of mapping "
+                        + conf.mapping().name()
+                        + " is required");
+              });
     }
   }
 

@@ -116,6 +116,11 @@ public final class Pushgateway {
         "ingest_run_records_rejected",
         "Bad records of the last run's batch, skipped or dead-lettered.",
         summary.rejected());
+    gauge(
+        text,
+        "ingest_run_records_tombstones",
+        "Tombstones of the last run's batch left out, skipped or dead-lettered.",
+        summary.tombstones());
     summary
         .batch()
         .ifPresent(

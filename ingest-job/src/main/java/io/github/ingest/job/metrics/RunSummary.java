@@ -50,6 +50,7 @@ public final class RunSummary {
   private long read;
   private long written;
   private long rejected;
+  private long tombstones;
   private SortedMap<Integer, Long> lag;
   private Outcome outcome;
   private int exitCode;
@@ -75,11 +76,16 @@ public final class RunSummary {
 
   /** The batch's snapshot and counts, once it is committed. */
   public void committed(
-      long snapshot, long recordsRead, long recordsWritten, long recordsRejected) {
+      long snapshot,
+      long recordsRead,
+      long recordsWritten,
+      long recordsRejected,
+      long recordsTombstones) {
     this.snapshotId = snapshot;
     this.read = recordsRead;
     this.written = recordsWritten;
     this.rejected = recordsRejected;
+    this.tombstones = recordsTombstones;
   }
 
   /** The offsets, per partition, between the table's position and each partition's end. */
@@ -122,6 +128,11 @@ public final class RunSummary {
 
   public long rejected() {
     return rejected;
+  }
+
+  /** Tombstones the batch left out, skipped or dead-lettered. */
+  public long tombstones() {
+    return tombstones;
   }
 
   /** Offsets behind per partition; empty if the run never learned them. */
@@ -173,6 +184,7 @@ public final class RunSummary {
       json.writeNumberField("records_read", read);
       json.writeNumberField("records_written", written);
       json.writeNumberField("records_rejected", rejected);
+      json.writeNumberField("records_tombstones", tombstones);
       if (lag != null) {
         json.writeObjectFieldStart("lag");
         for (Map.Entry<Integer, Long> partition : lag.entrySet()) {

@@ -302,4 +302,28 @@ class JobConfTest {
     assertThat(told.pushgatewayUrl()).contains("http://gw:9091");
     assertThat(told.summaryJson()).contains(java.nio.file.Paths.get("out/summary.json"));
   }
+
+  @Test
+  void aTombstonePolicyMustFitTheBadRecordPolicyAndTheMapping() {
+    String[] base = {"--kafka.bootstrap-servers=a:9092", "--kafka.topic=t"};
+    assertThat(JobConf.parse(base).tombstonePolicy())
+        .isEqualTo(io.github.ingest.core.internal.TombstonePolicy.SKIP);
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    append(
+                        append(base, "--tombstones.policy=dead-letter"),
+                        "--bad-records.policy=skip")))
+        .hasMessage(
+            "Invalid value for tombstones.policy: dead-letter needs bad-records.policy=dead-letter,"
+                + " which keeps the dead-letter table (it is skip)");
+    assertThatThrownBy(() -> JobConf.parse(append(base, "--tombstones.policy=row")))
+        .hasMessage(
+            "Invalid value for tombstones.policy: row leaves every column from the value NULL, but"
+                + " column flink_log_event_timestamp of mapping balance_changes is required");
+    assertThatThrownBy(() -> JobConf.parse(append(base, "--tombstones.policy=keep")))
+        .hasMessage(
+            "Invalid value for tombstones.policy: keep (expected skip, dead-letter, row or"
+                + " bad-record)");
+  }
 }

@@ -19,7 +19,7 @@ class RunSummaryTest {
     RunSummary summary = new RunSummary("lake.t", "topic/with slash", "g", START);
     summary.source("kafka://c/topic?group=g");
     summary.batch(7);
-    summary.committed(42L, 10, 8, 2);
+    summary.committed(42L, 10, 8, 2, 0);
     summary.lag(Map.of(1, 5L, 0, 0L));
     return summary.end(RunSummary.Outcome.COMMITTED, 0, START.plusMillis(2500), null);
   }

@@ -4,6 +4,7 @@ import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
+import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.RecordMapper;
 import io.github.ingest.core.mapping.RecordRejectedException;
@@ -52,6 +53,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   private final Failpoints failpoints;
   private final BatchMetadata batch;
   private final BadRecordPolicy.Action onBadRecord;
+  private final TombstonePolicy onTombstone;
   private final RowConverter converter;
   private final DeadLetterRows deadLetters;
   private final long stallMillis;
@@ -60,6 +62,8 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   private transient StreamRecord<RowData> reused;
   private transient LongCounter read;
   private transient long rejected;
+  private transient long tombstones;
+  private transient long deadLettered;
   private transient String firstRejection;
   private transient long lastActive;
   private transient boolean ended;
@@ -73,9 +77,11 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       BatchMetadata batch,
       String group,
       BadRecordPolicy.Action onBadRecord,
+      TombstonePolicy onTombstone,
       Duration stall,
       Failpoints failpoints) {
     this.failpoints = failpoints;
+    this.onTombstone = onTombstone;
     this.mapping = mapping;
     this.stallMillis = stall.toMillis();
     this.batch = batch;
@@ -93,8 +99,10 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     MetricGroup metrics = getMetricGroup().addGroup("ingest");
     metrics.counter("recordsRead", new ReadOnlyCounter(read::getLocalValuePrimitive));
     metrics.counter("recordsRejected", new ReadOnlyCounter(() -> rejected));
+    metrics.counter("tombstones", new ReadOnlyCounter(() -> tombstones));
     metrics.counter(
-        "recordsWritten", new ReadOnlyCounter(() -> read.getLocalValuePrimitive() - rejected));
+        "recordsWritten",
+        new ReadOnlyCounter(() -> read.getLocalValuePrimitive() - rejected - tombstones));
     mapper = mapping.mapper(batch);
     reused = new StreamRecord<>(null);
     ProcessingTimeService time = getProcessingTimeService();
@@ -121,7 +129,11 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     KafkaMessage message = element.getValue();
     read.add(1L);
     try {
-      output.collect(reused.replace(converter.toRowData(mapper.map(message))));
+      if (message.value() == null && onTombstone != TombstonePolicy.BAD_RECORD) {
+        tombstone(message);
+      } else {
+        output.collect(reused.replace(converter.toRowData(mapper.map(message))));
+      }
     } catch (RecordRejectedException e) {
       reject(message, e);
     }
@@ -129,6 +141,27 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       failpoints.reach(Failpoints.READING);
     }
     lastActive = getProcessingTimeService().getCurrentProcessingTime();
+  }
+
+  /** A tombstone under its own policy: never a bad record. */
+  private void tombstone(KafkaMessage message) {
+    switch (onTombstone) {
+      case ROW:
+        output.collect(reused.replace(converter.toRowData(mapper.mapTombstone(message))));
+        return;
+      case DEAD_LETTER:
+        tombstones++;
+        deadLettered++;
+        try {
+          mapper.map(message);
+          throw new IllegalStateException("A tombstone mapped to a row: " + message.location());
+        } catch (RecordRejectedException e) {
+          output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.row(message, e)));
+        }
+        return;
+      default:
+        tombstones++;
+    }
   }
 
   private void reject(KafkaMessage message, RecordRejectedException e) {
@@ -141,6 +174,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       firstRejection = reason;
     }
     if (onBadRecord == BadRecordPolicy.Action.DEAD_LETTER) {
+      deadLettered++;
       output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.row(message, e)));
     } else {
       LOG.warn("Skipped a bad record: {}", reason);
@@ -153,7 +187,12 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     output.collect(
         COUNTS,
         new StreamRecord<>(
-            RecordCounts.of(read.getLocalValuePrimitive(), rejected, firstRejection)));
+            RecordCounts.of(
+                read.getLocalValuePrimitive(),
+                rejected,
+                tombstones,
+                deadLettered,
+                firstRejection)));
   }
 
   /** A metric counter that shows a count kept elsewhere, so each record is counted once. */
