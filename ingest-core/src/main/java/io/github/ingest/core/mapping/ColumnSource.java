@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where a column's value comes from: a field of the JSON message, by name or by a path into nested
- * objects, or a value of the run's metadata.
+ * Where a column's value comes from: a field of the JSON value, by name or by a path into nested
+ * objects; a field of a JSON key; a header of the record; or a value of the run's or the record's
+ * metadata.
  *
  * <pre>{@code
  * ColumnSource.field("playerId");
  * ColumnSource.field("session", "device", "os");
+ * ColumnSource.keyField("tenant");
+ * ColumnSource.header("trace-id");
  * ColumnSource.metadata(MetadataField.BATCH_NUMBER);
  * }</pre>
  */
@@ -24,10 +27,30 @@ public final class ColumnSource implements Serializable {
 
   private final List<String> path;
   private final MetadataField metadata;
+  private final boolean inKey;
+  private final String header;
 
   private ColumnSource(List<String> path, MetadataField metadata) {
+    this(path, metadata, false, null);
+  }
+
+  private ColumnSource(List<String> path, MetadataField metadata, boolean inKey, String header) {
     this.path = path;
     this.metadata = metadata;
+    this.inKey = inKey;
+    this.header = header;
+  }
+
+  /** The value at {@code path} in the record's key, read as a JSON object. */
+  public static ColumnSource keyField(String... path) {
+    ColumnSource field = field(path);
+    return new ColumnSource(field.path, null, true, null);
+  }
+
+  /** The value of the record's header {@code name}; the last one if the name repeats. */
+  public static ColumnSource header(String name) {
+    checkArgument(name != null && !name.isEmpty(), "Invalid header name: %s", name);
+    return new ColumnSource(Collections.emptyList(), null, false, name);
   }
 
   /** The value at {@code path}: the first name is a field of the message, the next ones nested. */
@@ -46,11 +69,22 @@ public final class ColumnSource implements Serializable {
     return new ColumnSource(Collections.emptyList(), field);
   }
 
+  /** Whether the value is a field of the record's JSON value. */
   public boolean isField() {
-    return metadata == null;
+    return metadata == null && !inKey && header == null;
   }
 
-  /** The field path; empty for a metadata source. */
+  /** Whether the value is a field of the record's JSON key. */
+  public boolean isKeyField() {
+    return inKey;
+  }
+
+  /** The header's name; null for other sources. */
+  public String header() {
+    return header;
+  }
+
+  /** The field path in the value or the key; empty for other sources. */
   public List<String> path() {
     return path;
   }
@@ -69,17 +103,29 @@ public final class ColumnSource implements Serializable {
       return false;
     }
     ColumnSource that = (ColumnSource) other;
-    return path.equals(that.path) && metadata == that.metadata;
+    return path.equals(that.path)
+        && metadata == that.metadata
+        && inKey == that.inKey
+        && Objects.equals(header, that.header);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(path, metadata);
+    return Objects.hash(path, metadata, inKey, header);
   }
 
-  /** {@code field playerId}, {@code field session.device} or {@code metadata batch-number}. */
+  /**
+   * {@code field playerId}, {@code field session.device}, {@code key field tenant}, {@code header
+   * trace-id} or {@code metadata batch-number}.
+   */
   @Override
   public String toString() {
-    return isField() ? "field " + String.join(".", path) : "metadata " + metadata.id();
+    if (metadata != null) {
+      return "metadata " + metadata.id();
+    }
+    if (header != null) {
+      return "header " + header;
+    }
+    return (inKey ? "key field " : "field ") + String.join(".", path);
   }
 }

@@ -3,10 +3,13 @@ package io.github.ingest.core.mapping;
 import static io.github.ingest.core.internal.Preconditions.checkArgument;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * The type of a target column, independent of any table format.
@@ -16,11 +19,17 @@ import java.util.regex.Pattern;
  * Long}, {@code BOOLEAN} a {@link Boolean}, {@code DOUBLE} a {@link Double}, {@code DECIMAL} a
  * {@link java.math.BigDecimal} with exactly the column's scale, {@code DATE} a {@link
  * java.time.LocalDate}, {@code TIMESTAMP} a {@link java.time.LocalDateTime} in UTC and {@code
- * TIMESTAMP_TZ} an {@link java.time.Instant}, both truncated to the column's precision.
+ * TIMESTAMP_TZ} an {@link java.time.Instant}, both truncated to the column's precision; {@code
+ * BINARY} a {@code byte[]}, {@code JSON} the {@link String} of a JSON value's exact text; {@code
+ * STRUCT} an {@code Object[]} of its fields' values in their order, {@code LIST} a {@link List} and
+ * {@code MAP} a {@link java.util.Map} with {@link String} keys, their values of the element type
+ * (null where the JSON holds null).
  *
  * <pre>{@code
  * ColumnType amount = ColumnType.decimal(29, 17);
  * ColumnType same = ColumnType.parse("decimal(29,17)");
+ * ColumnType device = ColumnType.parse("struct<os:string not null,version:int>");
+ * ColumnType tags = ColumnType.parse("list<string>");
  * }</pre>
  */
 public final class ColumnType implements Serializable {
@@ -37,14 +46,72 @@ public final class ColumnType implements Serializable {
     DECIMAL,
     DATE,
     TIMESTAMP,
-    TIMESTAMP_TZ
+    TIMESTAMP_TZ,
+    BINARY,
+    JSON,
+    STRUCT,
+    LIST,
+    MAP
+  }
+
+  /** A field of a struct: a name, a type, and whether the struct must hold it. */
+  public static final class Field implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final ColumnType type;
+    private final boolean required;
+
+    private Field(String name, ColumnType type, boolean required) {
+      checkArgument(name != null && !name.trim().isEmpty(), "Invalid struct field name: %s", name);
+      checkArgument(type != null, "Invalid struct field %s: no type", name);
+      this.name = name;
+      this.type = type;
+      this.required = required;
+    }
+
+    public static Field required(String name, ColumnType type) {
+      return new Field(name, type, true);
+    }
+
+    public static Field optional(String name, ColumnType type) {
+      return new Field(name, type, false);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public ColumnType type() {
+      return type;
+    }
+
+    public boolean required() {
+      return required;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      if (!(other instanceof Field)) {
+        return false;
+      }
+      Field that = (Field) other;
+      return name.equals(that.name) && type.equals(that.type) && required == that.required;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, type, required);
+    }
+
+    @Override
+    public String toString() {
+      return name + ":" + type + (required ? " not null" : "");
+    }
   }
 
   /** Largest decimal precision supported by Iceberg and Parquet. */
   public static final int MAX_DECIMAL_PRECISION = 38;
-
-  private static final Pattern PARAMETERIZED =
-      Pattern.compile("([a-z_]+)\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
 
   private static final ColumnType STRING = new ColumnType(Kind.STRING, 0, 0);
   private static final ColumnType INT = new ColumnType(Kind.INT, 0, 0);
@@ -52,15 +119,25 @@ public final class ColumnType implements Serializable {
   private static final ColumnType BOOLEAN = new ColumnType(Kind.BOOLEAN, 0, 0);
   private static final ColumnType DOUBLE = new ColumnType(Kind.DOUBLE, 0, 0);
   private static final ColumnType DATE = new ColumnType(Kind.DATE, 0, 0);
+  private static final ColumnType BINARY = new ColumnType(Kind.BINARY, 0, 0);
+  private static final ColumnType JSON = new ColumnType(Kind.JSON, 0, 0);
 
   private final Kind kind;
   private final int precision;
   private final int scale;
+  private final List<Field> fields;
+  private final ColumnType element;
 
   private ColumnType(Kind kind, int precision, int scale) {
+    this(kind, precision, scale, Collections.emptyList(), null);
+  }
+
+  private ColumnType(Kind kind, int precision, int scale, List<Field> fields, ColumnType element) {
     this.kind = kind;
     this.precision = precision;
     this.scale = scale;
+    this.fields = fields;
+    this.element = element;
   }
 
   public static ColumnType string() {
@@ -85,6 +162,16 @@ public final class ColumnType implements Serializable {
 
   public static ColumnType date() {
     return DATE;
+  }
+
+  /** Raw bytes: the record's key or value. */
+  public static ColumnType binary() {
+    return BINARY;
+  }
+
+  /** A JSON value of any shape, kept as its exact text. */
+  public static ColumnType json() {
+    return JSON;
   }
 
   /** A decimal with {@code precision} digits in all, {@code scale} of them after the point. */
@@ -112,51 +199,45 @@ public final class ColumnType implements Serializable {
     return new ColumnType(Kind.TIMESTAMP_TZ, checkTimestampPrecision(precision), 0);
   }
 
+  /** A struct of {@code fields}, from a JSON object; names are unique, ignoring case. */
+  public static ColumnType struct(List<Field> fields) {
+    checkArgument(fields != null && !fields.isEmpty(), "Invalid struct: no fields");
+    Set<String> names = new HashSet<>();
+    for (Field field : fields) {
+      checkArgument(
+          names.add(field.name().toLowerCase(Locale.ROOT)),
+          "Invalid struct: field %s twice",
+          field.name());
+    }
+    return new ColumnType(
+        Kind.STRUCT, 0, 0, Collections.unmodifiableList(new ArrayList<>(fields)), null);
+  }
+
+  /** A list of {@code element} values, from a JSON array. */
+  public static ColumnType list(ColumnType element) {
+    checkArgument(element != null, "Invalid list: no element type");
+    return new ColumnType(Kind.LIST, 0, 0, Collections.emptyList(), element);
+  }
+
+  /** A map from string keys to {@code value} values, from a JSON object with free keys. */
+  public static ColumnType map(ColumnType value) {
+    checkArgument(value != null, "Invalid map: no value type");
+    return new ColumnType(Kind.MAP, 0, 0, Collections.emptyList(), value);
+  }
+
   /**
    * Parses a type name as written in a mapping file: {@code string}, {@code int}, {@code long},
    * {@code boolean}, {@code double}, {@code date}, {@code decimal(p,s)}, {@code timestamp(p)},
-   * {@code timestamptz(p)}; {@code timestamp} and {@code timestamptz} alone have precision 6.
+   * {@code timestamptz(p)} ({@code timestamp} and {@code timestamptz} alone have precision 6),
+   * {@code binary}, {@code json}, {@code list<T>}, {@code map<string,T>} and {@code struct<name:T,
+   * other:T not null>}.
    */
   public static ColumnType parse(String text) {
     checkArgument(text != null, "Invalid column type: null");
-    String name = text.trim().toLowerCase(Locale.ROOT);
-    switch (name) {
-      case "string":
-        return STRING;
-      case "int":
-      case "integer":
-        return INT;
-      case "long":
-      case "bigint":
-        return LONG;
-      case "boolean":
-        return BOOLEAN;
-      case "double":
-        return DOUBLE;
-      case "date":
-        return DATE;
-      case "timestamp":
-        return timestamp(6);
-      case "timestamptz":
-        return timestampTz(6);
-      default:
-        break;
-    }
-    Matcher matcher = PARAMETERIZED.matcher(name);
-    checkArgument(matcher.matches(), "Invalid column type: %s", text);
-    String base = matcher.group(1);
-    int first = parseParameter(matcher.group(2), text);
-    boolean twoParameters = matcher.group(3) != null;
-    if ("decimal".equals(base) && twoParameters) {
-      return decimal(first, parseParameter(matcher.group(3), text));
-    }
-    if ("timestamp".equals(base) && !twoParameters) {
-      return timestamp(first);
-    }
-    if ("timestamptz".equals(base) && !twoParameters) {
-      return timestampTz(first);
-    }
-    throw new IllegalArgumentException("Invalid column type: " + text);
+    TypeParser parser = new TypeParser(text);
+    ColumnType type = parser.type();
+    parser.end();
+    return type;
   }
 
   public Kind kind() {
@@ -173,6 +254,21 @@ public final class ColumnType implements Serializable {
     return scale;
   }
 
+  /** A struct's fields, in order; empty for other kinds. */
+  public List<Field> fields() {
+    return fields;
+  }
+
+  /** A list's element type, or a map's value type; null for other kinds. */
+  public ColumnType element() {
+    return element;
+  }
+
+  /** Whether values of this type hold other values: a struct, a list or a map. */
+  public boolean isNested() {
+    return kind == Kind.STRUCT || kind == Kind.LIST || kind == Kind.MAP;
+  }
+
   @Override
   public boolean equals(Object other) {
     if (this == other) {
@@ -182,12 +278,16 @@ public final class ColumnType implements Serializable {
       return false;
     }
     ColumnType that = (ColumnType) other;
-    return kind == that.kind && precision == that.precision && scale == that.scale;
+    return kind == that.kind
+        && precision == that.precision
+        && scale == that.scale
+        && fields.equals(that.fields)
+        && Objects.equals(element, that.element);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, precision, scale);
+    return Objects.hash(kind, precision, scale, fields, element);
   }
 
   /** The type name as {@link #parse} reads it, e.g. {@code decimal(29,17)}. */
@@ -204,6 +304,16 @@ public final class ColumnType implements Serializable {
         return "int";
       case LONG:
         return "long";
+      case LIST:
+        return "list<" + element + ">";
+      case MAP:
+        return "map<string," + element + ">";
+      case STRUCT:
+        StringBuilder text = new StringBuilder("struct<");
+        for (int i = 0; i < fields.size(); i++) {
+          text.append(i == 0 ? "" : ",").append(fields.get(i));
+        }
+        return text.append('>').toString();
       default:
         return kind.name().toLowerCase(Locale.ROOT);
     }
@@ -217,11 +327,155 @@ public final class ColumnType implements Serializable {
     return precision;
   }
 
-  private static int parseParameter(String digits, String text) {
-    try {
-      return Integer.parseInt(digits);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid column type: " + text, e);
+  /** A recursive-descent reader of type names. */
+  private static final class TypeParser {
+    private final String text;
+    private int at;
+
+    TypeParser(String text) {
+      this.text = text;
+    }
+
+    ColumnType type() {
+      String name = word().toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "string":
+          return STRING;
+        case "int":
+        case "integer":
+          return INT;
+        case "long":
+        case "bigint":
+          return LONG;
+        case "boolean":
+          return BOOLEAN;
+        case "double":
+          return DOUBLE;
+        case "date":
+          return DATE;
+        case "binary":
+          return BINARY;
+        case "json":
+          return JSON;
+        case "decimal":
+          expect('(');
+          int precision = number();
+          expect(',');
+          int scale = number();
+          expect(')');
+          return decimal(precision, scale);
+        case "timestamp":
+        case "timestamptz":
+          int digits = 6;
+          if (peek('(')) {
+            expect('(');
+            digits = number();
+            expect(')');
+          }
+          return name.equals("timestamp") ? timestamp(digits) : timestampTz(digits);
+        case "list":
+          expect('<');
+          ColumnType element = type();
+          expect('>');
+          return list(element);
+        case "map":
+          expect('<');
+          ColumnType key = type();
+          if (key.kind() != Kind.STRING) {
+            throw invalid("a map's keys are strings");
+          }
+          expect(',');
+          ColumnType value = type();
+          expect('>');
+          return map(value);
+        case "struct":
+          expect('<');
+          List<Field> fields = new ArrayList<>();
+          do {
+            String field = word();
+            expect(':');
+            ColumnType type = type();
+            boolean required = false;
+            if (peekWord("not")) {
+              word();
+              if (!word().equalsIgnoreCase("null")) {
+                throw invalid("expected not null");
+              }
+              required = true;
+            }
+            fields.add(new Field(field, type, required));
+          } while (accept(','));
+          expect('>');
+          return struct(fields);
+        default:
+          throw invalid(null);
+      }
+    }
+
+    void end() {
+      skipSpace();
+      if (at < text.length()) {
+        throw invalid(null);
+      }
+    }
+
+    private String word() {
+      skipSpace();
+      int start = at;
+      while (at < text.length()
+          && (Character.isLetterOrDigit(text.charAt(at))
+              || text.charAt(at) == '_'
+              || text.charAt(at) == '-')) {
+        at++;
+      }
+      if (start == at) {
+        throw invalid(null);
+      }
+      return text.substring(start, at);
+    }
+
+    private int number() {
+      String digits = word();
+      try {
+        return Integer.parseInt(digits);
+      } catch (NumberFormatException e) {
+        throw invalid(null);
+      }
+    }
+
+    private boolean peek(char c) {
+      skipSpace();
+      return at < text.length() && text.charAt(at) == c;
+    }
+
+    private boolean peekWord(String word) {
+      skipSpace();
+      return text.regionMatches(true, at, word, 0, word.length());
+    }
+
+    private boolean accept(char c) {
+      if (peek(c)) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    private void expect(char c) {
+      if (!accept(c)) {
+        throw invalid(null);
+      }
+    }
+
+    private void skipSpace() {
+      while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+        at++;
+      }
+    }
+
+    private IllegalArgumentException invalid(String why) {
+      return new IllegalArgumentException(
+          "Invalid column type: " + text + (why == null ? "" : " (" + why + ")"));
     }
   }
 }

@@ -218,16 +218,10 @@ public final class Mapping implements Serializable {
             "Invalid mapping %s: duplicate column %s",
             name,
             column.name());
-        MetadataField metadata = column.source().metadata();
-        checkArgument(
-            metadata == null || MetadataValues.supports(metadata, column.type()),
-            "Invalid mapping %s: column %s of type %s cannot hold metadata %s",
-            name,
-            column.name(),
-            column.type(),
-            metadata == null ? null : metadata.id());
+        checkSource(column);
       }
-      checkPaths();
+      checkPaths(false);
+      checkPaths(true);
       checkArgument(
           table == null || table.matches("[^.\\s]+(\\.[^.\\s]+)+"),
           "Invalid mapping %s: table %s is not namespace.name",
@@ -260,15 +254,65 @@ public final class Mapping implements Serializable {
           Collections.unmodifiableMap(new TreeMap<>(properties)));
     }
 
-    /** A field read as a value cannot also be an object whose fields are read. */
-    private void checkPaths() {
+    /** The column's type can hold what its source gives. */
+    private void checkSource(Column column) {
+      ColumnSource source = column.source();
+      ColumnType type = column.type();
+      MetadataField metadata = source.metadata();
+      if (metadata != null) {
+        checkArgument(
+            MetadataValues.supports(metadata, type),
+            "Invalid mapping %s: column %s of type %s cannot hold metadata %s",
+            name,
+            column.name(),
+            type,
+            metadata.id());
+      } else if (source.header() != null) {
+        checkArgument(
+            MetadataValues.supportsHeader(type),
+            "Invalid mapping %s: column %s of type %s cannot hold header %s (a string or binary"
+                + " column can)",
+            name,
+            column.name(),
+            type,
+            source.header());
+      } else {
+        checkArgument(
+            !containsBinary(type),
+            "Invalid mapping %s: column %s of type %s reads %s, but JSON holds no bytes (a binary"
+                + " column takes metadata source-key, source-value or a header)",
+            name,
+            column.name(),
+            type,
+            source);
+      }
+    }
+
+    private static boolean containsBinary(ColumnType type) {
+      if (type.kind() == ColumnType.Kind.BINARY) {
+        return true;
+      }
+      if (type.element() != null && containsBinary(type.element())) {
+        return true;
+      }
+      return type.fields().stream().anyMatch(field -> containsBinary(field.type()));
+    }
+
+    /**
+     * A field read as a value cannot also be an object whose fields are read; in the value, or with
+     * {@code inKey} in the key.
+     */
+    private void checkPaths(boolean inKey) {
       Map<List<String>, Column> leaves = new HashMap<>();
       for (Column column : columns) {
-        if (column.source().isField()) {
+        if (inKey ? column.source().isKeyField() : column.source().isField()) {
           leaves.putIfAbsent(column.source().path(), column);
         }
       }
       for (Column column : columns) {
+        if (inKey != column.source().isKeyField()) {
+          continue;
+        }
         List<String> path = column.source().path();
         for (int length = 1; length < path.size(); length++) {
           Column parent = leaves.get(path.subList(0, length));

@@ -3,7 +3,11 @@ package io.github.ingest.core.mapping;
 import io.github.ingest.core.batch.BatchMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +22,17 @@ import java.util.Map;
  *
  * <p>Metadata columns take the values of a fixed batch 1 started at 2026-01-01T00:00:00Z, with
  * source endpoint {@code broker:9092}, client id {@code ingest} and source name {@code test}, and
- * the record's partition 0, offset 0 and timestamp 0; {@link #withBatch} sets others.
+ * the record's topic {@code test}, partition 0, offset 0 and timestamp 0 ({@code CreateTime});
+ * {@link #withBatch} sets others. A {@link Message} gives a record's key, headers and metadata:
+ *
+ * <pre>{@code
+ * Map<String, Object> row =
+ *     check.row(
+ *         MappingCheck.message("{\"id\":\"s1\"}")
+ *             .withKey("{\"tenant\":\"eu\"}")
+ *             .withHeader("trace-id", "t-1")
+ *             .at("sessions", 3, 1187));
+ * }</pre>
  */
 public final class MappingCheck {
 
@@ -97,37 +111,156 @@ public final class MappingCheck {
     }
   }
 
+  /** The row {@code message} maps to, by column name. */
+  public Map<String, Object> row(Message message) {
+    Object[] values;
+    try {
+      values = mapper.map(message);
+    } catch (RecordRejectedException e) {
+      throw new AssertionError("Expected a row, but the message was rejected: " + e.getMessage());
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (int i = 0; i < values.length; i++) {
+      row.put(mapping.columns().get(i).name(), values[i]);
+    }
+    return row;
+  }
+
+  /** Why {@code message} is rejected. */
+  public RecordRejectedException rejection(Message message) {
+    try {
+      Object[] row = mapper.map(message);
+      throw new AssertionError(
+          "Expected a rejection, but the message maps to " + java.util.Arrays.toString(row));
+    } catch (RecordRejectedException e) {
+      return e;
+    }
+  }
+
+  /** A message whose value is {@code json} (null for a tombstone), to add a key, headers, place. */
+  public static Message message(String json) {
+    return new Message(
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        null,
+        Collections.emptyList(),
+        "test",
+        0,
+        0,
+        0,
+        "CreateTime");
+  }
+
   private static SourceRecord record(byte[] value, byte[] key) {
-    return new SourceRecord() {
-      @Override
-      public byte[] value() {
-        return value;
-      }
+    return new Message(value, key, Collections.emptyList(), "test", 0, 0, 0, "CreateTime");
+  }
 
-      @Override
-      public byte[] key() {
-        return key;
-      }
+  /** A record to check a mapping with: immutable, each {@code with} method a new one. */
+  public static final class Message implements SourceRecord {
+    private final byte[] value;
+    private final byte[] key;
+    private final List<Map.Entry<String, byte[]>> headers;
+    private final String topic;
+    private final int partition;
+    private final long offset;
+    private final long timestamp;
+    private final String timestampType;
 
-      @Override
-      public String topic() {
-        return "test";
-      }
+    private Message(
+        byte[] value,
+        byte[] key,
+        List<Map.Entry<String, byte[]>> headers,
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        String timestampType) {
+      this.value = value;
+      this.key = key;
+      this.headers = headers;
+      this.topic = topic;
+      this.partition = partition;
+      this.offset = offset;
+      this.timestamp = timestamp;
+      this.timestampType = timestampType;
+    }
 
-      @Override
-      public int partition() {
-        return 0;
-      }
+    /** This message with the key {@code text} in UTF-8, e.g. a JSON key. */
+    public Message withKey(String text) {
+      return withKey(text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+    }
 
-      @Override
-      public long offset() {
-        return 0;
-      }
+    public Message withKey(byte[] bytes) {
+      return new Message(value, bytes, headers, topic, partition, offset, timestamp, timestampType);
+    }
 
-      @Override
-      public long timestamp() {
-        return 0;
-      }
-    };
+    /** This message with one more header, {@code text} in UTF-8. */
+    public Message withHeader(String name, String text) {
+      return withHeader(name, text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Message withHeader(String name, byte[] bytes) {
+      List<Map.Entry<String, byte[]>> more = new ArrayList<>(headers);
+      more.add(new AbstractMap.SimpleImmutableEntry<>(name, bytes));
+      return new Message(
+          value,
+          key,
+          Collections.unmodifiableList(more),
+          topic,
+          partition,
+          offset,
+          timestamp,
+          timestampType);
+    }
+
+    /** This message at {@code offset} of {@code partition} of {@code topic}. */
+    public Message at(String newTopic, int newPartition, long newOffset) {
+      return new Message(
+          value, key, headers, newTopic, newPartition, newOffset, timestamp, timestampType);
+    }
+
+    /** This message with its timestamp and how it was set ({@code CreateTime}, ...). */
+    public Message withTimestamp(long epochMillis, String type) {
+      return new Message(value, key, headers, topic, partition, offset, epochMillis, type);
+    }
+
+    @Override
+    public byte[] value() {
+      return value;
+    }
+
+    @Override
+    public byte[] key() {
+      return key;
+    }
+
+    @Override
+    public String topic() {
+      return topic;
+    }
+
+    @Override
+    public int partition() {
+      return partition;
+    }
+
+    @Override
+    public long offset() {
+      return offset;
+    }
+
+    @Override
+    public long timestamp() {
+      return timestamp;
+    }
+
+    @Override
+    public String timestampType() {
+      return timestampType;
+    }
+
+    @Override
+    public List<Map.Entry<String, byte[]>> headers() {
+      return headers;
+    }
   }
 }

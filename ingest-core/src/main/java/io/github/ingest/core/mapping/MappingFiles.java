@@ -35,13 +35,13 @@ import java.util.TreeSet;
  * }
  * }</pre>
  *
- * <p>A column has a {@code name}, a {@code type} ({@code string}, {@code int}, {@code long}, {@code
- * boolean}, {@code double}, {@code date}, {@code decimal(p,s)}, {@code timestamp(p)}, {@code
- * timestamptz(p)}), one source, {@code field} (a dotted path, or an array of names for names with
- * dots) or {@code metadata} (see {@link MetadataField#id()}), and {@code required} (default false).
- * A timestamp column may have a {@code format} ({@code iso}, the default, {@code epoch-millis},
- * {@code epoch-seconds}) and a {@code zone} for ISO values without offset ({@code Europe/Berlin}).
- * Unknown keys are errors, so a typo does not silently change a table.
+ * <p>A column has a {@code name}, a {@code type} (see {@link ColumnType#parse}), one source: {@code
+ * field} (a dotted path into the JSON value, or an array of names for names with dots), {@code
+ * key-field} (the same into a JSON key), {@code header} (a header's name) or {@code metadata} (see
+ * {@link MetadataField#id()}), and {@code required} (default false). A timestamp column may have a
+ * {@code format} ({@code iso}, the default, {@code epoch-millis}, {@code epoch-seconds}) and a
+ * {@code zone} for ISO values without offset ({@code Europe/Berlin}). Unknown keys are errors, so a
+ * typo does not silently change a table.
  */
 public final class MappingFiles {
 
@@ -53,7 +53,16 @@ public final class MappingFiles {
       new TreeSet<>(Arrays.asList("name", "table", "columns", "partitioning", "properties"));
   private static final Set<String> COLUMN_KEYS =
       new TreeSet<>(
-          Arrays.asList("name", "type", "field", "metadata", "required", "format", "zone"));
+          Arrays.asList(
+              "name",
+              "type",
+              "field",
+              "key-field",
+              "header",
+              "metadata",
+              "required",
+              "format",
+              "zone"));
 
   private MappingFiles() {}
 
@@ -140,6 +149,18 @@ public final class MappingFiles {
     return builder.build();
   }
 
+  /** A dotted path, or a list of names for names with dots. */
+  private static String[] path(Object path, String where, String key) {
+    if (path instanceof String) {
+      return ((String) path).split("\\.", -1);
+    }
+    if (path instanceof List) {
+      return ((List<?>) path).stream().map(String::valueOf).toArray(String[]::new);
+    }
+    throw new IllegalArgumentException(
+        where + ": " + key + " is neither a path nor a list of names");
+  }
+
   private static Column column(Map<String, Object> entry, int index) {
     String name = string(entry, "name", "column " + index, true);
     String where = "column " + name;
@@ -151,9 +172,17 @@ public final class MappingFiles {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
     Object field = entry.get("field");
+    Object keyField = entry.get("key-field");
+    String header = string(entry, "header", where, false);
     String metadata = string(entry, "metadata", where, false);
-    if ((field == null) == (metadata == null)) {
-      throw new IllegalArgumentException(where + " needs exactly one of field and metadata");
+    int sources =
+        (field == null ? 0 : 1)
+            + (keyField == null ? 0 : 1)
+            + (header == null ? 0 : 1)
+            + (metadata == null ? 0 : 1);
+    if (sources != 1) {
+      throw new IllegalArgumentException(
+          where + " needs exactly one of field, key-field, header and metadata");
     }
     ColumnSource source;
     if (metadata != null) {
@@ -167,14 +196,12 @@ public final class MappingFiles {
         throw new IllegalArgumentException(
             where + ": unknown metadata " + metadata + " (expected one of " + ids + ")", e);
       }
-    } else if (field instanceof String) {
-      source = ColumnSource.field(((String) field).split("\\.", -1));
-    } else if (field instanceof List) {
-      source =
-          ColumnSource.field(
-              ((List<?>) field).stream().map(String::valueOf).toArray(String[]::new));
+    } else if (header != null) {
+      source = ColumnSource.header(header);
+    } else if (keyField != null) {
+      source = ColumnSource.keyField(path(keyField, where, "key-field"));
     } else {
-      throw new IllegalArgumentException(where + ": field is neither a path nor a list of names");
+      source = ColumnSource.field(path(field, where, "field"));
     }
     Object required = entry.get("required");
     if (required != null && !(required instanceof Boolean)) {

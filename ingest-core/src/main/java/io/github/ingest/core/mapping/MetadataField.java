@@ -25,8 +25,16 @@ public enum MetadataField {
   SOURCE_OFFSET(true),
   /** The record's timestamp in the source, milliseconds since the epoch. */
   SOURCE_TIMESTAMP(true),
-  /** The record's key, as UTF-8 text. */
-  SOURCE_KEY(true);
+  /** The record's key: UTF-8 text in a string column, the bytes in a binary one. */
+  SOURCE_KEY(true),
+  /** The record's topic. */
+  SOURCE_TOPIC(true),
+  /** How the record's timestamp was set: {@code CreateTime} or {@code LogAppendTime}. */
+  SOURCE_TIMESTAMP_TYPE(true),
+  /** The record's whole value: UTF-8 text in a string column, the bytes in a binary one. */
+  SOURCE_VALUE(true),
+  /** The record's headers: a {@code map<string,string>} or {@code map<string,binary>}. */
+  SOURCE_HEADERS(true);
 
   private final boolean perRecord;
 

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Metadata values in the Java type of the column they fill. */
 final class MetadataValues {
@@ -26,9 +28,32 @@ final class MetadataValues {
             || type.kind() == ColumnType.Kind.TIMESTAMP
             || type.kind() == ColumnType.Kind.TIMESTAMP_TZ
             || type.kind() == ColumnType.Kind.LONG && field == MetadataField.SOURCE_TIMESTAMP;
+      case SOURCE_KEY:
+      case SOURCE_VALUE:
+        return type.kind() == ColumnType.Kind.STRING || type.kind() == ColumnType.Kind.BINARY;
+      case SOURCE_HEADERS:
+        return type.kind() == ColumnType.Kind.MAP
+            && (type.element().kind() == ColumnType.Kind.STRING
+                || type.element().kind() == ColumnType.Kind.BINARY);
       default:
         return type.kind() == ColumnType.Kind.STRING;
     }
+  }
+
+  /** Whether a column of {@code type} can hold a header's value. */
+  static boolean supportsHeader(ColumnType type) {
+    return type.kind() == ColumnType.Kind.STRING || type.kind() == ColumnType.Kind.BINARY;
+  }
+
+  /** The header {@code name}'s value (the last one if it repeats) as a column of {@code type}. */
+  static Object header(SourceRecord record, String name, ColumnType type) {
+    byte[] value = null;
+    for (Map.Entry<String, byte[]> header : record.headers()) {
+      if (header.getKey().equals(name)) {
+        value = header.getValue();
+      }
+    }
+    return bytes(value, type);
   }
 
   static Object batchValue(MetadataField field, BatchMetadata batch, Column column) {
@@ -66,10 +91,32 @@ final class MetadataValues {
             ? number(record.timestamp(), column.type())
             : time(record.timestamp() * 1000L, column.type());
       case SOURCE_KEY:
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        return bytes(record.key(), column.type());
+      case SOURCE_VALUE:
+        return bytes(record.value(), column.type());
+      case SOURCE_TOPIC:
+        return record.topic();
+      case SOURCE_TIMESTAMP_TYPE:
+        return record.timestampType();
+      case SOURCE_HEADERS:
+        Map<String, Object> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> header : record.headers()) {
+          headers.put(header.getKey(), bytes(header.getValue(), column.type().element()));
+        }
+        return headers;
       default:
         throw new IllegalArgumentException("Not a record metadata field: " + field);
     }
+  }
+
+  /** Bytes as a column of {@code type} holds them: the bytes, or their UTF-8 text. */
+  private static Object bytes(byte[] value, ColumnType type) {
+    if (value == null) {
+      return null;
+    }
+    return type.kind() == ColumnType.Kind.BINARY
+        ? value
+        : new String(value, StandardCharsets.UTF_8);
   }
 
   static LocalDateTime localDateTime(long epochMicros) {

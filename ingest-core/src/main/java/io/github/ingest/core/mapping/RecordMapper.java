@@ -10,12 +10,14 @@ import io.github.ingest.core.mapping.RecordRejectedException.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +42,12 @@ public final class RecordMapper {
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+  /** Marks a list element or map value in a nested place's name, until it is known. */
+  private static final String ELEMENT = "\u0000";
+
+  /** Field names of key fields start with this, e.g. {@code key:tenant}. */
+  static final String KEY_FIELD = "key:";
+
   /** Numeric text longer than this fits no supported type; refusing it bounds parsing work. */
   private static final int MAX_NUMERIC_TEXT = 100;
 
@@ -51,39 +59,49 @@ public final class RecordMapper {
   private final Column[] columns;
   private final ValueReader[] readers;
   private final String[] fieldNames;
-  private final ZoneId[] zones;
   private final Object[] template;
   private final int[] requiredFields;
+  private final int[] requiredKeyFields;
   private final int[] recordMetadata;
+  private final int[] headers;
   private final Node root = new Node();
+  private final Node keyRoot = new Node();
 
   RecordMapper(Mapping mapping, BatchMetadata batch) {
     List<Column> list = mapping.columns();
     this.columns = list.toArray(new Column[0]);
     this.readers = new ValueReader[columns.length];
     this.fieldNames = new String[columns.length];
-    this.zones = new ZoneId[columns.length];
     this.template = new Object[columns.length];
     List<Integer> required = new ArrayList<>();
+    List<Integer> requiredInKey = new ArrayList<>();
     List<Integer> perRecord = new ArrayList<>();
+    List<Integer> fromHeaders = new ArrayList<>();
     for (int i = 0; i < columns.length; i++) {
-      ColumnSource source = columns[i].source();
-      if (source.isField()) {
-        fieldNames[i] = String.join(".", source.path());
-        zones[i] = columns[i].zone() == null ? null : ZoneId.of(columns[i].zone());
-        root.add(source.path(), 0, i);
-        readers[i] = reader(columns[i].type());
-        if (columns[i].required()) {
-          required.add(i);
+      Column column = columns[i];
+      ColumnSource source = column.source();
+      if (source.isField() || source.isKeyField()) {
+        String path = String.join(".", source.path());
+        fieldNames[i] = source.isKeyField() ? KEY_FIELD + path : path;
+        ZoneId zone = column.zone() == null ? null : ZoneId.of(column.zone());
+        (source.isKeyField() ? keyRoot : root).add(source.path(), 0, i);
+        readers[i] =
+            reader(new Site(i, fieldNames[i], column.type(), column.name(), column.format(), zone));
+        if (column.required()) {
+          (source.isKeyField() ? requiredInKey : required).add(i);
         }
+      } else if (source.header() != null) {
+        fromHeaders.add(i);
       } else if (source.metadata().perRecord()) {
         perRecord.add(i);
       } else {
-        template[i] = MetadataValues.batchValue(source.metadata(), batch, columns[i]);
+        template[i] = MetadataValues.batchValue(source.metadata(), batch, column);
       }
     }
     this.requiredFields = required.stream().mapToInt(Integer::intValue).toArray();
+    this.requiredKeyFields = requiredInKey.stream().mapToInt(Integer::intValue).toArray();
     this.recordMetadata = perRecord.stream().mapToInt(Integer::intValue).toArray();
+    this.headers = fromHeaders.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
@@ -97,59 +115,27 @@ public final class RecordMapper {
     if (value == null) {
       throw reject(Kind.NO_VALUE, -1, "Cannot map a record without a value (tombstone)");
     }
-    if (value.length == 0) {
-      throw reject(Kind.NO_VALUE, -1, "Cannot map an empty value");
-    }
     Object[] row = template.clone();
-    try (JsonParser parser = JSON.createParser(value)) {
-      JsonToken token = parser.nextToken();
-      if (token != JsonToken.START_OBJECT) {
-        throw reject(
-            Kind.NOT_AN_OBJECT,
-            -1,
-            "Cannot map a JSON " + describe(token) + ": expected an object");
+    if (!root.children.isEmpty()) {
+      if (value.length == 0) {
+        throw reject(Kind.NO_VALUE, -1, "Cannot map an empty value");
       }
-      readObject(parser, root, row);
-      if (parser.nextToken() != null) {
-        throw reject(
-            Kind.INVALID_JSON,
-            -1,
-            "Cannot parse JSON: unexpected content after the object at byte "
-                + parser.currentLocation().getByteOffset());
-      }
-    } catch (JsonProcessingException e) {
-      throw reject(
-          Kind.INVALID_JSON,
-          -1,
-          "Cannot parse JSON: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (int i : requiredFields) {
-      if (row[i] == null) {
-        throw reject(
-            Kind.MISSING_FIELD,
-            i,
-            "Missing required field "
-                + fieldNames[i]
-                + " for column "
-                + columns[i].name()
-                + ": absent or null");
+      parse(value, root, row, "");
+      for (int i : requiredFields) {
+        if (row[i] == null) {
+          throw missing(i);
+        }
       }
     }
-    for (int i : recordMetadata) {
-      row[i] = MetadataValues.recordValue(columns[i].source().metadata(), record, columns[i]);
-    }
+    fromRecord(record, row);
     return row;
   }
 
   /**
-   * The row of a tombstone, a record without a value: the batch's and the record's metadata, every
-   * column from the value NULL.
+   * The row of a tombstone, a record without a value: the batch's and the record's metadata, its
+   * key and headers, every column from the value NULL.
    *
-   * @throws RecordRejectedException if a column from the value is required
+   * @throws RecordRejectedException if a column from the value is required, or the key does not map
    */
   public Object[] mapTombstone(SourceRecord record) {
     if (requiredFields.length > 0) {
@@ -162,13 +148,75 @@ public final class RecordMapper {
               + " is required");
     }
     Object[] row = template.clone();
-    for (int i : recordMetadata) {
-      row[i] = MetadataValues.recordValue(columns[i].source().metadata(), record, columns[i]);
-    }
+    fromRecord(record, row);
     return row;
   }
 
-  private void readObject(JsonParser parser, Node node, Object[] row) throws IOException {
+  /** Fills in what comes from the record but not its value: key fields, headers, metadata. */
+  private void fromRecord(SourceRecord record, Object[] row) {
+    if (!keyRoot.children.isEmpty() && record.key() != null) {
+      parse(record.key(), keyRoot, row, "the key ");
+    }
+    for (int i : requiredKeyFields) {
+      if (row[i] == null) {
+        throw missing(i);
+      }
+    }
+    for (int i : headers) {
+      row[i] = MetadataValues.header(record, columns[i].source().header(), columns[i].type());
+    }
+    for (int i : recordMetadata) {
+      row[i] = MetadataValues.recordValue(columns[i].source().metadata(), record, columns[i]);
+    }
+  }
+
+  /** Reads the JSON object {@code input} into the columns of {@code node}'s tree. */
+  private void parse(byte[] input, Node node, Object[] row, String what) {
+    try (JsonParser parser = JSON.createParser(input)) {
+      JsonToken token = parser.nextToken();
+      if (token != JsonToken.START_OBJECT) {
+        throw reject(
+            Kind.NOT_AN_OBJECT,
+            -1,
+            "Cannot map " + what + "a JSON " + describe(token) + ": expected an object");
+      }
+      readObject(parser, node, row, input);
+      if (parser.nextToken() != null) {
+        throw reject(
+            Kind.INVALID_JSON,
+            -1,
+            "Cannot parse "
+                + what
+                + "JSON: unexpected content after the object at byte "
+                + parser.currentLocation().getByteOffset());
+      }
+    } catch (JsonProcessingException e) {
+      throw reject(
+          Kind.INVALID_JSON,
+          -1,
+          "Cannot parse "
+              + what
+              + "JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private RecordRejectedException missing(int column) {
+    return reject(
+        Kind.MISSING_FIELD,
+        column,
+        "Missing required field "
+            + fieldNames[column]
+            + " for column "
+            + columns[column].name()
+            + ": absent or null");
+  }
+
+  private void readObject(JsonParser parser, Node node, Object[] row, byte[] input)
+      throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       Node child = node.children.get(parser.currentName());
       JsonToken token = parser.nextToken();
@@ -176,10 +224,10 @@ public final class RecordMapper {
         parser.skipChildren();
       } else if (child.children.isEmpty()) {
         for (int column : child.columns) {
-          row[column] = convert(parser, token, column);
+          row[column] = convert(parser, token, column, input);
         }
       } else if (token == JsonToken.START_OBJECT) {
-        readObject(parser, child, row);
+        readObject(parser, child, row, input);
       } else if (token != JsonToken.VALUE_NULL) {
         int column = child.firstColumn();
         throw reject(
@@ -198,56 +246,218 @@ public final class RecordMapper {
     }
   }
 
-  private Object convert(JsonParser parser, JsonToken token, int column) throws IOException {
+  private Object convert(JsonParser parser, JsonToken token, int column, byte[] input)
+      throws IOException {
     if (token == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-      throw invalid(column, describe(token), null);
-    }
-    return readers[column].read(parser, token, column);
+    return readers[column].read(parser, token, input);
   }
 
-  /** Reads a JSON scalar as one column's value, or rejects it. */
+  /** Reads a JSON value, its first token given, as a value of one place of a column. */
   @FunctionalInterface
   private interface ValueReader {
-    Object read(JsonParser parser, JsonToken token, int column) throws IOException;
+    Object read(JsonParser parser, JsonToken token, byte[] input) throws IOException;
   }
 
   /**
-   * The reader of a column of {@code type}, chosen once per column: the one place a new type of
-   * field column is added.
+   * A place values are read to: a column, or a field or element nested in one. {@code field} names
+   * it in messages; a nested list's elements and a map's values have {@link #ELEMENT} in it, which
+   * their container replaces with the index or key of a rejected one.
    */
-  private ValueReader reader(ColumnType type) {
+  private static final class Site {
+    final int column;
+    final String field;
+    final ColumnType type;
+    final String columnName;
+    final Column.TimestampFormat format;
+    final ZoneId zone;
+
+    Site(
+        int column,
+        String field,
+        ColumnType type,
+        String columnName,
+        Column.TimestampFormat format,
+        ZoneId zone) {
+      this.column = column;
+      this.field = field;
+      this.type = type;
+      this.columnName = columnName;
+      this.format = format;
+      this.zone = zone;
+    }
+
+    Site nested(String suffix, ColumnType nestedType) {
+      return new Site(column, field + suffix, nestedType, columnName, format, zone);
+    }
+  }
+
+  /**
+   * The reader of a place of {@code site}'s type, chosen once when the mapper is built: the one
+   * place a new type of field column is added.
+   */
+  private ValueReader reader(Site site) {
+    ColumnType type = site.type;
     switch (type.kind()) {
       case STRING:
-        return (parser, token, column) -> parser.getText();
+        return scalar(site, (parser, token, input) -> parser.getText());
       case INT:
-        return (parser, token, column) ->
-            (int) integral(parser, token, column, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return scalar(
+            site,
+            (parser, token, input) ->
+                (int) integral(parser, token, site, Integer.MIN_VALUE, Integer.MAX_VALUE));
       case LONG:
-        return (parser, token, column) ->
-            integral(parser, token, column, Long.MIN_VALUE, Long.MAX_VALUE);
+        return scalar(
+            site,
+            (parser, token, input) ->
+                integral(parser, token, site, Long.MIN_VALUE, Long.MAX_VALUE));
       case DECIMAL:
-        return (parser, token, column) -> decimal(parser, token, column, type);
+        return scalar(site, (parser, token, input) -> decimal(parser, token, site));
       case BOOLEAN:
-        return this::bool;
+        return scalar(site, (parser, token, input) -> bool(parser, token, site));
       case DOUBLE:
-        return this::float64;
+        return scalar(site, (parser, token, input) -> float64(parser, token, site));
       case DATE:
-        return this::date;
+        return scalar(site, (parser, token, input) -> date(parser, token, site));
       case TIMESTAMP:
-        return (parser, token, column) ->
-            MetadataValues.localDateTime(micros(parser, token, column, type));
+        return scalar(
+            site,
+            (parser, token, input) -> MetadataValues.localDateTime(micros(parser, token, site)));
       case TIMESTAMP_TZ:
-        return (parser, token, column) ->
-            MetadataValues.instant(micros(parser, token, column, type));
+        return scalar(
+            site, (parser, token, input) -> MetadataValues.instant(micros(parser, token, site)));
+      case JSON:
+        return RecordMapper::jsonText;
+      case STRUCT:
+        return struct(site);
+      case LIST:
+        return list(site);
+      case MAP:
+        return map(site);
       default:
         throw new IllegalArgumentException("Unsupported type of a field column: " + type);
     }
   }
 
-  private long integral(JsonParser parser, JsonToken token, int column, long min, long max)
+  /** A reader of scalars, which rejects an object or an array. */
+  private ValueReader scalar(Site site, ValueReader read) {
+    return (parser, token, input) -> {
+      if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+        throw invalid(site, describe(token), null);
+      }
+      return read.read(parser, token, input);
+    };
+  }
+
+  /** The exact text of the JSON value at the parser, as it is in {@code input}. */
+  private static String jsonText(JsonParser parser, JsonToken token, byte[] input)
+      throws IOException {
+    int start = (int) parser.currentTokenLocation().getByteOffset();
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      parser.skipChildren();
+    } else {
+      parser.finishToken();
+    }
+    int end = (int) parser.currentLocation().getByteOffset();
+    return new String(input, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  /** A struct from a JSON object: its fields by name, others ignored, required ones present. */
+  private ValueReader struct(Site site) {
+    List<ColumnType.Field> fields = site.type.fields();
+    Map<String, Integer> positions = new HashMap<>();
+    ValueReader[] fieldReaders = new ValueReader[fields.size()];
+    Site[] fieldSites = new Site[fields.size()];
+    for (int i = 0; i < fields.size(); i++) {
+      ColumnType.Field field = fields.get(i);
+      positions.put(field.name(), i);
+      fieldSites[i] = site.nested("." + field.name(), field.type());
+      fieldReaders[i] = reader(fieldSites[i]);
+    }
+    return (parser, token, input) -> {
+      if (token != JsonToken.START_OBJECT) {
+        throw invalid(site, render(parser, token), "not an object");
+      }
+      Object[] values = new Object[fieldReaders.length];
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        Integer position = positions.get(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (position == null) {
+          parser.skipChildren();
+        } else if (value != JsonToken.VALUE_NULL) {
+          values[position] = fieldReaders[position].read(parser, value, input);
+        }
+      }
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] == null && fields.get(i).required()) {
+          throw reject(
+              Kind.MISSING_FIELD,
+              fieldSites[i],
+              "Missing required field "
+                  + fieldSites[i].field
+                  + " for column "
+                  + site.columnName
+                  + ": absent or null");
+        }
+      }
+      return values;
+    };
+  }
+
+  /** A list from a JSON array: each element read as the element type, or null. */
+  private ValueReader list(Site site) {
+    ValueReader element = reader(site.nested(ELEMENT, site.type.element()));
+    return (parser, token, input) -> {
+      if (token != JsonToken.START_ARRAY) {
+        throw invalid(site, render(parser, token), "not an array");
+      }
+      List<Object> values = new ArrayList<>();
+      JsonToken next;
+      while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+        try {
+          values.add(next == JsonToken.VALUE_NULL ? null : element.read(parser, next, input));
+        } catch (RecordRejectedException e) {
+          throw at(e, "[" + values.size() + "]");
+        }
+      }
+      return values;
+    };
+  }
+
+  /** A map from a JSON object with free keys: each value read as the value type, or null. */
+  private ValueReader map(Site site) {
+    ValueReader element = reader(site.nested(ELEMENT, site.type.element()));
+    return (parser, token, input) -> {
+      if (token != JsonToken.START_OBJECT) {
+        throw invalid(site, render(parser, token), "not an object");
+      }
+      Map<String, Object> values = new LinkedHashMap<>();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonToken next = parser.nextToken();
+        try {
+          values.put(key, next == JsonToken.VALUE_NULL ? null : element.read(parser, next, input));
+        } catch (RecordRejectedException e) {
+          throw at(e, "." + key);
+        }
+      }
+      return values;
+    };
+  }
+
+  /** {@code e} of a list element or map value, with the last {@link #ELEMENT} as {@code where}. */
+  private static RecordRejectedException at(RecordRejectedException e, String where) {
+    return new RecordRejectedException(
+        e.kind(), replaceLast(e.field(), where), e.column(), replaceLast(e.getMessage(), where));
+  }
+
+  private static String replaceLast(String text, String where) {
+    int at = text.lastIndexOf(ELEMENT);
+    return at < 0 ? text : text.substring(0, at) + where + text.substring(at + ELEMENT.length());
+  }
+
+  private long integral(JsonParser parser, JsonToken token, Site site, long min, long max)
       throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT) {
       JsonParser.NumberType numberType = parser.getNumberType();
@@ -255,14 +465,14 @@ public final class RecordMapper {
           || numberType == JsonParser.NumberType.LONG && max == Long.MAX_VALUE) {
         return parser.getLongValue();
       }
-      throw invalid(column, parser.getText(), "out of range");
+      throw invalid(site, parser.getText(), "out of range");
     }
-    BigDecimal value = number(parser, token, column).stripTrailingZeros();
+    BigDecimal value = number(parser, token, site).stripTrailingZeros();
     if (value.scale() > 0) {
-      throw invalid(column, render(parser, token), "not an integer");
+      throw invalid(site, render(parser, token), "not an integer");
     }
     if (value.precision() - value.scale() > 19) {
-      throw invalid(column, render(parser, token), "out of range");
+      throw invalid(site, render(parser, token), "out of range");
     }
     try {
       long result = value.longValueExact();
@@ -272,12 +482,12 @@ public final class RecordMapper {
     } catch (ArithmeticException e) {
       // out of range below
     }
-    throw invalid(column, render(parser, token), "out of range");
+    throw invalid(site, render(parser, token), "out of range");
   }
 
-  private BigDecimal decimal(JsonParser parser, JsonToken token, int column, ColumnType type)
-      throws IOException {
-    BigDecimal value = number(parser, token, column);
+  private BigDecimal decimal(JsonParser parser, JsonToken token, Site site) throws IOException {
+    ColumnType type = site.type;
+    BigDecimal value = number(parser, token, site);
     int maxIntegerDigits = type.precision() - type.scale();
     int scale = value.scale();
     if (scale >= 0 && scale <= type.scale() && value.precision() - scale <= maxIntegerDigits) {
@@ -287,37 +497,36 @@ public final class RecordMapper {
     BigDecimal stripped = value.stripTrailingZeros();
     int fractionDigits = Math.max(stripped.scale(), 0);
     if (fractionDigits > type.scale()) {
-      throw invalid(
-          column, render(parser, token), "more than " + type.scale() + " fraction digits");
+      throw invalid(site, render(parser, token), "more than " + type.scale() + " fraction digits");
     }
     int integerDigits = stripped.signum() == 0 ? 0 : stripped.precision() - stripped.scale();
     if (integerDigits > maxIntegerDigits) {
       throw invalid(
-          column, render(parser, token), "more than " + maxIntegerDigits + " integer digits");
+          site, render(parser, token), "more than " + maxIntegerDigits + " integer digits");
     }
     return stripped.setScale(type.scale());
   }
 
   /** A JSON number, or a string holding one, as an exact decimal: never through a double. */
-  private BigDecimal number(JsonParser parser, JsonToken token, int column) throws IOException {
+  private BigDecimal number(JsonParser parser, JsonToken token, Site site) throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
       return parser.getDecimalValue();
     }
     if (token != JsonToken.VALUE_STRING) {
-      throw invalid(column, render(parser, token), null);
+      throw invalid(site, render(parser, token), null);
     }
     String text = parser.getText();
     if (text.length() > MAX_NUMERIC_TEXT) {
-      throw invalid(column, render(parser, token), "too long for a number");
+      throw invalid(site, render(parser, token), "too long for a number");
     }
     try {
       return new BigDecimal(text);
     } catch (NumberFormatException e) {
-      throw invalid(column, render(parser, token), null);
+      throw invalid(site, render(parser, token), null);
     }
   }
 
-  private Boolean bool(JsonParser parser, JsonToken token, int column) throws IOException {
+  private Boolean bool(JsonParser parser, JsonToken token, Site site) throws IOException {
     if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
       return token == JsonToken.VALUE_TRUE;
     }
@@ -327,10 +536,10 @@ public final class RecordMapper {
         return Boolean.valueOf(text);
       }
     }
-    throw invalid(column, render(parser, token), null);
+    throw invalid(site, render(parser, token), null);
   }
 
-  private Double float64(JsonParser parser, JsonToken token, int column) throws IOException {
+  private Double float64(JsonParser parser, JsonToken token, Site site) throws IOException {
     double value;
     if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
       value = parser.getDoubleValue();
@@ -340,48 +549,48 @@ public final class RecordMapper {
       try {
         value = Double.parseDouble(parser.getText());
       } catch (NumberFormatException e) {
-        throw invalid(column, render(parser, token), null);
+        throw invalid(site, render(parser, token), null);
       }
     } else {
-      throw invalid(column, render(parser, token), null);
+      throw invalid(site, render(parser, token), null);
     }
     if (Double.isNaN(value) || Double.isInfinite(value)) {
-      throw invalid(column, render(parser, token), "not a finite number");
+      throw invalid(site, render(parser, token), "not a finite number");
     }
     return value;
   }
 
-  private LocalDate date(JsonParser parser, JsonToken token, int column) throws IOException {
+  private LocalDate date(JsonParser parser, JsonToken token, Site site) throws IOException {
     if (token == JsonToken.VALUE_STRING) {
       try {
         return LocalDate.parse(parser.getText());
       } catch (DateTimeException e) {
-        throw invalid(column, render(parser, token), "not an ISO-8601 date");
+        throw invalid(site, render(parser, token), "not an ISO-8601 date");
       }
     }
-    throw invalid(column, render(parser, token), null);
+    throw invalid(site, render(parser, token), null);
   }
 
-  private long micros(JsonParser parser, JsonToken token, int column, ColumnType type)
-      throws IOException {
-    Column.TimestampFormat format = columns[column].format();
+  private long micros(JsonParser parser, JsonToken token, Site site) throws IOException {
+    ColumnType type = site.type;
+    Column.TimestampFormat format = site.format;
     long epochMicros;
     if (format != Column.TimestampFormat.ISO) {
-      long count = epochCount(parser, token, column);
+      long count = epochCount(parser, token, site);
       long perUnit = format == Column.TimestampFormat.EPOCH_MILLIS ? 1_000L : 1_000_000L;
       try {
         epochMicros = Math.multiplyExact(count, perUnit);
       } catch (ArithmeticException e) {
-        throw invalid(column, render(parser, token), "out of range");
+        throw invalid(site, render(parser, token), "out of range");
       }
     } else {
       if (token != JsonToken.VALUE_STRING) {
-        throw invalid(column, render(parser, token), null);
+        throw invalid(site, render(parser, token), null);
       }
       try {
-        epochMicros = Timestamps.parseEpochMicros(parser.getText(), zones[column]);
+        epochMicros = Timestamps.parseEpochMicros(parser.getText(), site.zone);
       } catch (IllegalArgumentException | DateTimeException e) {
-        throw invalid(column, render(parser, token), e.getMessage());
+        throw invalid(site, render(parser, token), e.getMessage());
       }
     }
     long unit = UNITS[type.precision()];
@@ -389,7 +598,7 @@ public final class RecordMapper {
   }
 
   /** An integral count of epoch units: a JSON integer or an integral string. */
-  private long epochCount(JsonParser parser, JsonToken token, int column) throws IOException {
+  private long epochCount(JsonParser parser, JsonToken token, Site site) throws IOException {
     try {
       if (token == JsonToken.VALUE_NUMBER_INT) {
         return parser.getLongValue();
@@ -401,10 +610,9 @@ public final class RecordMapper {
         }
       }
     } catch (com.fasterxml.jackson.core.exc.InputCoercionException | NumberFormatException e) {
-      throw invalid(column, render(parser, token), "out of range");
+      throw invalid(site, render(parser, token), "out of range");
     }
-    throw invalid(
-        column, render(parser, token), "expected an integral " + columns[column].format().id());
+    throw invalid(site, render(parser, token), "expected an integral " + site.format.id());
   }
 
   /** {@code -?[0-9]{1,19}}, without a regular expression on the per-record path. */
@@ -423,19 +631,23 @@ public final class RecordMapper {
     return true;
   }
 
-  private RecordRejectedException invalid(int column, String value, String detail) {
+  private RecordRejectedException invalid(Site site, String value, String detail) {
     return reject(
         Kind.INVALID_VALUE,
-        column,
+        site,
         "Cannot convert field "
-            + fieldNames[column]
+            + site.field
             + " to "
-            + columns[column].type()
+            + site.type
             + " for column "
-            + columns[column].name()
+            + site.columnName
             + ": "
             + value
             + (detail == null ? "" : " (" + detail + ")"));
+  }
+
+  private static RecordRejectedException reject(Kind kind, Site site, String message) {
+    return new RecordRejectedException(kind, site.field, site.columnName, message);
   }
 
   private RecordRejectedException reject(Kind kind, int column, String message) {

@@ -1,5 +1,9 @@
 package io.github.ingest.core.mapping;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
 /** A record as read from the source: its value bytes and its place there. */
 public interface SourceRecord {
 
@@ -17,4 +21,20 @@ public interface SourceRecord {
 
   /** The record's timestamp in milliseconds since the epoch. */
   long timestamp();
+
+  /**
+   * How the source set the timestamp, as Kafka names it: {@code CreateTime} (the producer's),
+   * {@code LogAppendTime} (the broker's) or {@code NoTimestampType}.
+   */
+  default String timestampType() {
+    return "CreateTime";
+  }
+
+  /**
+   * The record's headers in order, each a name and its value bytes (null for none); a name may
+   * repeat.
+   */
+  default List<Map.Entry<String, byte[]>> headers() {
+    return Collections.emptyList();
+  }
 }

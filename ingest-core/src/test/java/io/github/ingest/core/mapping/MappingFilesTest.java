@@ -123,7 +123,8 @@ class MappingFilesTest {
         "Invalid mapping file test.json: column a: unknown metadata batch-id (expected one of");
     assertInvalid(
         "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\"}]}",
-        "Invalid mapping file test.json: column a needs exactly one of field and metadata");
+        "Invalid mapping file test.json: column a needs exactly one of field, key-field, header and"
+            + " metadata");
     assertInvalid(
         "{\"name\":\"m\",\"columns\":[{\"name\":\"a\",\"type\":\"string\",\"field\":\"a\",\"requird\":true}]}",
         "Invalid mapping file test.json: column a has an unknown key requird");

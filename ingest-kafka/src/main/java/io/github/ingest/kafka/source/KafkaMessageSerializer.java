@@ -47,17 +47,32 @@ public final class KafkaMessageSerializer extends TypeSerializerSingleton<KafkaM
     target.writeLong(record.timestamp());
     writeBytes(record.key(), target);
     writeBytes(record.value(), target);
+    target.writeUTF(record.timestampType());
+    target.writeInt(record.headerCount());
+    for (int i = 0; i < record.headerCount(); i++) {
+      target.writeUTF(record.headerName(i));
+      writeBytes(record.headerValue(i), target);
+    }
   }
 
   @Override
   public KafkaMessage deserialize(DataInputView source) throws IOException {
+    String topic = source.readUTF();
+    int partition = source.readInt();
+    long offset = source.readLong();
+    long timestamp = source.readLong();
+    byte[] key = readBytes(source);
+    byte[] value = readBytes(source);
+    String timestampType = source.readUTF();
+    int headers = source.readInt();
+    String[] names = headers == 0 ? KafkaMessage.NO_NAMES : new String[headers];
+    byte[][] values = headers == 0 ? KafkaMessage.NO_VALUES : new byte[headers][];
+    for (int i = 0; i < headers; i++) {
+      names[i] = source.readUTF();
+      values[i] = readBytes(source);
+    }
     return KafkaMessage.of(
-        source.readUTF(),
-        source.readInt(),
-        source.readLong(),
-        source.readLong(),
-        readBytes(source),
-        readBytes(source));
+        topic, partition, offset, timestamp, key, value, timestampType, names, values);
   }
 
   @Override
