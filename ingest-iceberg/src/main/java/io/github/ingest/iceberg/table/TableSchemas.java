@@ -6,6 +6,7 @@ import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.PartitionField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
@@ -16,13 +17,17 @@ public final class TableSchemas {
 
   private TableSchemas() {}
 
-  /** One field per column, in order, with ids from 1; required columns are required fields. */
+  /**
+   * One field per column, in order, with ids from 1 and the ids of nested fields after them;
+   * required columns and struct fields are required fields, list elements and map values optional.
+   */
   public static Schema schema(Mapping mapping) {
     List<Types.NestedField> fields = new ArrayList<>();
+    AtomicInteger ids = new AtomicInteger(mapping.columns().size());
     int id = 1;
     for (Column column : mapping.columns()) {
       fields.add(
-          Types.NestedField.of(id++, !column.required(), column.name(), type(column.type())));
+          Types.NestedField.of(id++, !column.required(), column.name(), type(column.type(), ids)));
     }
     return new Schema(fields);
   }
@@ -60,9 +65,32 @@ public final class TableSchemas {
     return spec.build();
   }
 
-  /** The Iceberg type of a column type; timestamps are stored with microseconds. */
-  public static Type type(ColumnType type) {
+  /**
+   * The Iceberg type of a column type; timestamps are stored with microseconds. Nested fields take
+   * their ids from {@code ids}, each one more than the last.
+   */
+  public static Type type(ColumnType type, AtomicInteger ids) {
     switch (type.kind()) {
+      case BINARY:
+        return Types.BinaryType.get();
+      case JSON:
+        return Types.StringType.get();
+      case STRUCT:
+        List<Types.NestedField> fields = new ArrayList<>();
+        for (ColumnType.Field field : type.fields()) {
+          fields.add(
+              Types.NestedField.of(
+                  ids.incrementAndGet(), !field.required(), field.name(), type(field.type(), ids)));
+        }
+        return Types.StructType.of(fields);
+      case LIST:
+        int elementId = ids.incrementAndGet();
+        return Types.ListType.ofOptional(elementId, type(type.element(), ids));
+      case MAP:
+        int keyId = ids.incrementAndGet();
+        int valueId = ids.incrementAndGet();
+        return Types.MapType.ofOptional(
+            keyId, valueId, Types.StringType.get(), type(type.element(), ids));
       case STRING:
         return Types.StringType.get();
       case INT:

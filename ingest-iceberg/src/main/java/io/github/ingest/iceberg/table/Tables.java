@@ -1,11 +1,13 @@
 package io.github.ingest.iceberg.table;
 
 import io.github.ingest.core.mapping.Column;
+import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -117,7 +119,7 @@ public final class Tables {
     UpdateSchema update = table.updateSchema();
     List<String> changes = new ArrayList<>();
     for (Column column : mapping.columns()) {
-      Type type = TableSchemas.type(column.type());
+      Type type = TableSchemas.type(column.type(), new AtomicInteger());
       Types.NestedField field = existing.findField(column.name());
       if (field == null) {
         if (column.required()) {
@@ -128,27 +130,14 @@ public final class Tables {
         }
         update.addColumn(column.name(), type);
         changes.add("added column " + column.name() + " " + type);
-      } else if (!field.type().equals(type)) {
-        if (!type.isPrimitiveType()
-            || !TypeUtil.isPromotionAllowed(field.type(), type.asPrimitiveType())) {
+      } else {
+        if (field.isRequired() && !column.required()) {
           throw incompatible(
               table,
               mapping,
-              "column "
-                  + column.name()
-                  + " is "
-                  + field.type()
-                  + " in the table, "
-                  + type
-                  + " in the mapping, which is not a safe widening");
+              "column " + column.name() + " is required in the table, optional in the mapping");
         }
-        update.updateColumn(column.name(), type.asPrimitiveType());
-        changes.add("widened column " + column.name() + " from " + field.type() + " to " + type);
-      } else if (field.isRequired() && !column.required()) {
-        throw incompatible(
-            table,
-            mapping,
-            "column " + column.name() + " is required in the table, optional in the mapping");
+        evolve(table, mapping, update, changes, column.name(), field.type(), column.type());
       }
     }
     if (!changes.isEmpty()) {
@@ -157,6 +146,125 @@ public final class Tables {
       table.refresh();
     }
     return table;
+  }
+
+  /**
+   * Evolves the place {@code path} of type {@code existing} in the table to hold {@code wanted}:
+   * widens a primitive type safely; adds a struct's new optional fields where the mapping has them,
+   * so the table's fields stay in the mapping's order.
+   */
+  private static void evolve(
+      Table table,
+      Mapping mapping,
+      UpdateSchema update,
+      List<String> changes,
+      String path,
+      Type existing,
+      ColumnType wanted) {
+    Type type = TableSchemas.type(wanted, new AtomicInteger());
+    if (existing.isPrimitiveType() && type.isPrimitiveType()) {
+      if (existing.equals(type)) {
+        return;
+      }
+      if (!TypeUtil.isPromotionAllowed(existing, type.asPrimitiveType())) {
+        throw incompatible(
+            table,
+            mapping,
+            String.format(
+                "%s is %s in the table, %s in the mapping, which is not a safe widening",
+                describe(path), existing, type));
+      }
+      update.updateColumn(path, type.asPrimitiveType());
+      changes.add("widened " + describe(path) + " from " + existing + " to " + type);
+      return;
+    }
+    if (existing.typeId() != type.typeId()) {
+      throw incompatible(
+          table,
+          mapping,
+          String.format(
+              "%s is %s in the table, %s in the mapping", describe(path), existing, type));
+    }
+    if (existing.isListType()) {
+      evolve(
+          table,
+          mapping,
+          update,
+          changes,
+          path + ".element",
+          existing.asListType().elementType(),
+          wanted.element());
+      return;
+    }
+    if (existing.isMapType()) {
+      evolve(
+          table,
+          mapping,
+          update,
+          changes,
+          path + ".value",
+          existing.asMapType().valueType(),
+          wanted.element());
+      return;
+    }
+    Types.StructType struct = existing.asStructType();
+    List<String> kept = new ArrayList<>();
+    for (Types.NestedField field : struct.fields()) {
+      boolean filled = wanted.fields().stream().anyMatch(f -> f.name().equals(field.name()));
+      if (!filled) {
+        throw incompatible(
+            table,
+            mapping,
+            "it has field " + path + "." + field.name() + ", which the mapping does not fill");
+      }
+      kept.add(field.name());
+    }
+    List<String> order = new ArrayList<>();
+    String previous = null;
+    for (ColumnType.Field field : wanted.fields()) {
+      String fieldPath = path + "." + field.name();
+      Types.NestedField current = struct.field(field.name());
+      if (current == null) {
+        if (field.required()) {
+          throw incompatible(
+              table,
+              mapping,
+              "the mapping's new field " + fieldPath + " is required; add it as optional");
+        }
+        Type added = TableSchemas.type(field.type(), new AtomicInteger());
+        update.addColumn(path, field.name(), added);
+        if (previous == null) {
+          update.moveFirst(fieldPath);
+        } else {
+          update.moveAfter(fieldPath, path + "." + previous);
+        }
+        changes.add("added field " + fieldPath + " " + added);
+      } else {
+        if (current.isRequired() && !field.required()) {
+          throw incompatible(
+              table,
+              mapping,
+              "field " + fieldPath + " is required in the table, optional in the mapping");
+        }
+        order.add(field.name());
+        evolve(table, mapping, update, changes, fieldPath, current.type(), field.type());
+      }
+      previous = field.name();
+    }
+    if (!order.equals(kept)) {
+      throw incompatible(
+          table,
+          mapping,
+          "the fields of "
+              + path
+              + " are "
+              + kept
+              + " in the table, in another order in the mapping");
+    }
+  }
+
+  private static String describe(String path) {
+    return (path.contains(".") ? "field " : "column ") + path;
   }
 
   static void checkCompatible(Table table, Schema schema, String what, String whatKind) {

@@ -95,4 +95,74 @@ class TablesTest {
         .column(Column.optional("amount", ColumnType.integer(), field("amount")))
         .partitionBy(PartitionField.parse("bucket(4, id)"));
   }
+
+  private static Mapping sessions(String device, String tags) {
+    return Mapping.builder("sessions")
+        .table("lake.orders")
+        .column(Column.required("id", ColumnType.string(), field("id")))
+        .column(Column.optional("device", ColumnType.parse(device), field("device")))
+        .column(Column.optional("tags", ColumnType.parse(tags), field("tags")))
+        .build();
+  }
+
+  @Test
+  void nestedColumnsAreCreatedAndGainNewOptionalFieldsInTheMappingsOrder() {
+    Table created =
+        Tables.loadOrCreate(
+            catalog,
+            TABLE,
+            sessions("struct<os:string not null,version:int>", "list<struct<k:string>>"));
+    Types.StructType device = created.schema().findField("device").type().asStructType();
+    assertThat(device.field("os").isRequired()).isTrue();
+    assertThat(created.schema().findField("tags").type().isListType()).isTrue();
+
+    Table evolved =
+        Tables.loadOrCreate(
+            catalog,
+            TABLE,
+            sessions(
+                "struct<os:string not null,model:string,version:long,extra:map<string,json>>",
+                "list<struct<k:string,v:date>>"));
+
+    Types.StructType now = evolved.schema().findField("device").type().asStructType();
+    assertThat(now.fields())
+        .extracting(Types.NestedField::name)
+        .containsExactly("os", "model", "version", "extra");
+    assertThat(now.field("version").type()).isEqualTo(Types.LongType.get());
+    assertThat(now.field("model").isOptional()).isTrue();
+    assertThat(evolved.schema().findField("tags.element.v").type()).isEqualTo(Types.DateType.get());
+  }
+
+  @Test
+  void aNestedChangeThatIsNotAdditiveIsRefused() {
+    Tables.loadOrCreate(catalog, TABLE, sessions("struct<os:string,version:int>", "list<string>"));
+
+    assertThatThrownBy(
+            () ->
+                Tables.loadOrCreate(catalog, TABLE, sessions("struct<os:string>", "list<string>")))
+        .hasMessageEndingWith("it has field device.version, which the mapping does not fill");
+    assertThatThrownBy(
+            () ->
+                Tables.loadOrCreate(
+                    catalog,
+                    TABLE,
+                    sessions(
+                        "struct<os:string,version:int,model:string not null>", "list<string>")))
+        .hasMessageEndingWith(
+            "the mapping's new field device.model is required; add it as optional");
+    assertThatThrownBy(
+            () ->
+                Tables.loadOrCreate(
+                    catalog, TABLE, sessions("struct<os:string,version:int>", "list<int>")))
+        .hasMessageEndingWith(
+            "field tags.element is string in the table, int in the mapping, which is not a safe"
+                + " widening");
+    assertThatThrownBy(
+            () ->
+                Tables.loadOrCreate(
+                    catalog, TABLE, sessions("struct<version:int,os:string>", "list<string>")))
+        .hasMessageEndingWith(
+            "the fields of device are [os, version] in the table, in another order in the"
+                + " mapping");
+  }
 }

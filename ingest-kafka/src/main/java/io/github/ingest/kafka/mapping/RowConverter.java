@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -47,6 +51,30 @@ public final class RowConverter implements Serializable {
 
   private static Object internal(Object value, ColumnType type) {
     switch (type.kind()) {
+      case JSON:
+        return StringData.fromBytes(((String) value).getBytes(StandardCharsets.UTF_8));
+      case STRUCT:
+        Object[] fields = (Object[]) value;
+        GenericRowData struct = new GenericRowData(fields.length);
+        for (int i = 0; i < fields.length; i++) {
+          struct.setField(i, nullable(fields[i], type.fields().get(i).type()));
+        }
+        return struct;
+      case LIST:
+        List<?> elements = (List<?>) value;
+        Object[] array = new Object[elements.size()];
+        for (int i = 0; i < array.length; i++) {
+          array[i] = nullable(elements.get(i), type.element());
+        }
+        return new GenericArrayData(array);
+      case MAP:
+        Map<StringData, Object> map = new LinkedHashMap<>();
+        ((Map<?, ?>) value)
+            .forEach(
+                (key, element) ->
+                    map.put(
+                        StringData.fromString((String) key), nullable(element, type.element())));
+        return new GenericMapData(map);
       case STRING:
         // the JDK's encoder, not Flink's lazy one with its thread-local buffer: the writer needs
         // bytes
@@ -62,5 +90,9 @@ public final class RowConverter implements Serializable {
       default:
         return value;
     }
+  }
+
+  private static Object nullable(Object value, ColumnType type) {
+    return value == null ? null : internal(value, type);
   }
 }
