@@ -27,6 +27,29 @@ class KafkaSourceTest {
     assertThat(copy).isEqualTo(message);
     assertThat(copy.key()).isNull();
     assertThat(copy.location()).isEqualTo("topic t, partition 3, offset 1187");
+
+    KafkaMessage withHeaders =
+        KafkaMessage.of(
+            "t",
+            0,
+            1L,
+            2L,
+            new byte[] {9},
+            null,
+            "LogAppendTime",
+            new String[] {"trace-id", "empty", "trace-id"},
+            new byte[][] {{1}, null, {2}});
+    out.clear();
+    KafkaMessageSerializer.INSTANCE.serialize(withHeaders, out);
+    KafkaMessage headersCopy =
+        KafkaMessageSerializer.INSTANCE.deserialize(
+            new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(headersCopy).isEqualTo(withHeaders);
+    assertThat(headersCopy.timestampType()).isEqualTo("LogAppendTime");
+    assertThat(headersCopy.headers())
+        .extracting(java.util.Map.Entry::getKey)
+        .containsExactly("trace-id", "empty", "trace-id");
+    assertThat(headersCopy.headers().get(1).getValue()).isNull();
   }
 
   @Test
