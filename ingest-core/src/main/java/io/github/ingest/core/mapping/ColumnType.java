@@ -31,6 +31,9 @@ import java.util.Set;
  * ColumnType device = ColumnType.parse("struct<os:string not null,version:int>");
  * ColumnType tags = ColumnType.parse("list<string>");
  * }</pre>
+ *
+ * <p>Over 300 lines because it is the one value of every type a column can have, scalar and nested,
+ * with its struct field; {@link TypeNames} reads the names.
  */
 public final class ColumnType implements Serializable {
 
@@ -234,7 +237,7 @@ public final class ColumnType implements Serializable {
    */
   public static ColumnType parse(String text) {
     checkArgument(text != null, "Invalid column type: null");
-    TypeParser parser = new TypeParser(text);
+    TypeNames parser = new TypeNames(text);
     ColumnType type = parser.type();
     parser.end();
     return type;
@@ -325,157 +328,5 @@ public final class ColumnType implements Serializable {
         "Invalid timestamp precision %s: must be between 0 and 6",
         precision);
     return precision;
-  }
-
-  /** A recursive-descent reader of type names. */
-  private static final class TypeParser {
-    private final String text;
-    private int at;
-
-    TypeParser(String text) {
-      this.text = text;
-    }
-
-    ColumnType type() {
-      String name = word().toLowerCase(Locale.ROOT);
-      switch (name) {
-        case "string":
-          return STRING;
-        case "int":
-        case "integer":
-          return INT;
-        case "long":
-        case "bigint":
-          return LONG;
-        case "boolean":
-          return BOOLEAN;
-        case "double":
-          return DOUBLE;
-        case "date":
-          return DATE;
-        case "binary":
-          return BINARY;
-        case "json":
-          return JSON;
-        case "decimal":
-          expect('(');
-          int precision = number();
-          expect(',');
-          int scale = number();
-          expect(')');
-          return decimal(precision, scale);
-        case "timestamp":
-        case "timestamptz":
-          int digits = 6;
-          if (peek('(')) {
-            expect('(');
-            digits = number();
-            expect(')');
-          }
-          return name.equals("timestamp") ? timestamp(digits) : timestampTz(digits);
-        case "list":
-          expect('<');
-          ColumnType element = type();
-          expect('>');
-          return list(element);
-        case "map":
-          expect('<');
-          ColumnType key = type();
-          if (key.kind() != Kind.STRING) {
-            throw invalid("a map's keys are strings");
-          }
-          expect(',');
-          ColumnType value = type();
-          expect('>');
-          return map(value);
-        case "struct":
-          expect('<');
-          List<Field> fields = new ArrayList<>();
-          do {
-            String field = word();
-            expect(':');
-            ColumnType type = type();
-            boolean required = false;
-            if (peekWord("not")) {
-              word();
-              if (!word().equalsIgnoreCase("null")) {
-                throw invalid("expected not null");
-              }
-              required = true;
-            }
-            fields.add(new Field(field, type, required));
-          } while (accept(','));
-          expect('>');
-          return struct(fields);
-        default:
-          throw invalid(null);
-      }
-    }
-
-    void end() {
-      skipSpace();
-      if (at < text.length()) {
-        throw invalid(null);
-      }
-    }
-
-    private String word() {
-      skipSpace();
-      int start = at;
-      while (at < text.length()
-          && (Character.isLetterOrDigit(text.charAt(at))
-              || text.charAt(at) == '_'
-              || text.charAt(at) == '-')) {
-        at++;
-      }
-      if (start == at) {
-        throw invalid(null);
-      }
-      return text.substring(start, at);
-    }
-
-    private int number() {
-      String digits = word();
-      try {
-        return Integer.parseInt(digits);
-      } catch (NumberFormatException e) {
-        throw invalid(null);
-      }
-    }
-
-    private boolean peek(char c) {
-      skipSpace();
-      return at < text.length() && text.charAt(at) == c;
-    }
-
-    private boolean peekWord(String word) {
-      skipSpace();
-      return text.regionMatches(true, at, word, 0, word.length());
-    }
-
-    private boolean accept(char c) {
-      if (peek(c)) {
-        at++;
-        return true;
-      }
-      return false;
-    }
-
-    private void expect(char c) {
-      if (!accept(c)) {
-        throw invalid(null);
-      }
-    }
-
-    private void skipSpace() {
-      while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-        at++;
-      }
-    }
-
-    private IllegalArgumentException invalid(String why) {
-      return new IllegalArgumentException(
-          "Invalid column type: " + text + (why == null ? "" : " (" + why + ")"));
-    }
   }
 }

@@ -29,6 +29,9 @@ import java.util.TreeMap;
  * RecordMapper mapper = mapping.mapper(batchMetadata);
  * Object[] row = mapper.map(record);
  * }</pre>
+ *
+ * <p>Over 300 lines because its builder checks the mapping as a whole (names, sources against
+ * types, paths, partitioning), so that no invalid mapping exists.
  */
 public final class Mapping implements Serializable {
 
