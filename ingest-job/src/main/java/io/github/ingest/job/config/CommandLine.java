@@ -107,9 +107,9 @@ final class CommandLine {
    * The settings of {@code INGEST_*} variables: a declared setting's {@link JobOptions#envName};
    * under {@code INGEST_KAFKA_PROPERTIES_}, {@code INGEST_CATALOG_} and {@code INGEST_FLINK_} the
    * rest in lower case with underscores as dots ({@code INGEST_KAFKA_PROPERTIES_SASL_JAAS_CONFIG}
-   * is {@code kafka.properties.sasl.jaas.config}; a key with a hyphen needs the file or a flag).
-   * Other {@code INGEST_*} variables are reported in {@code warnings} and ignored: a platform may
-   * set variables of its own with the prefix.
+   * is {@code kafka.properties.sasl.jaas.config}; a key with a hyphen or a capital needs the file
+   * or a flag). Other {@code INGEST_*} variables are reported in {@code warnings} and ignored: a
+   * platform may set variables of its own with the prefix.
    */
   static Map<String, String> fromEnvironment(Map<String, String> env, List<String> warnings) {
     Map<String, String> byEnvName = new LinkedHashMap<>();

@@ -61,7 +61,8 @@ final class HelpText {
         text,
         "Flink settings of the embedded cluster under java -jar, passed through, e.g."
             + " flink.metrics.reporter.push.factory.class=...; under flink run the cluster's"
-            + " configuration applies.");
+            + " configuration applies. Flink's keys have capitals (taskmanager.numberOfTaskSlots):"
+            + " give those in the file or a flag.");
     text.append("\nExit codes:\n");
     for (ExitCode code : ExitCode.values()) {
       text.append("  ").append(code.code()).append("  ").append(code.help()).append('\n');
