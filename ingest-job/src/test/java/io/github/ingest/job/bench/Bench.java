@@ -60,6 +60,9 @@ public final class Bench {
   /** The heap of the job's and the naive pipeline's JVMs, as the README recommends. */
   private static final String HEAP = "-Xmx" + System.getProperty("bench.heap", "1g");
 
+  /** Linux's USER_HZ, the unit of /proc/PID/stat's CPU times; 100 on every common kernel. */
+  private static final int CLOCK_TICKS = Integer.getInteger("bench.clock-ticks", 100);
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
@@ -98,8 +101,11 @@ public final class Bench {
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
             System.getProperty("os.name")));
-    print(out, "| round | run | seconds | records/s | MB/s | peak RSS | data files | avg file |");
-    print(out, "|---|---|---|---|---|---|---|---|");
+    print(
+        out,
+        "| round | run | seconds | records/s | MB/s | CPU user s | CPU sys s | CPU µs/record |"
+            + " peak RSS | data files | avg file |");
+    print(out, "|---|---|---|---|---|---|---|---|---|---|---|");
     List<String> contenders = new ArrayList<>(List.of(OURS, OURS_FAN_OUT, FLOOR));
     if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
       contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
@@ -113,7 +119,10 @@ public final class Bench {
         Measured run;
         if (contender.equals(FLOOR)) {
           run = new Measured();
+          long cpuBefore = processCpuNanos();
           run.wallSeconds = drain(stack, "bench", messages);
+          // user and system together: the JVM reports their sum
+          run.userSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         } else if (contender.equals(OURS)) {
           run = runJob(stack, "bench", "bench-" + round, Collections.emptyMap());
           bestBatch = Math.min(bestBatch, run.seconds);
@@ -136,12 +145,17 @@ public final class Bench {
             out,
             String.format(
                 Locale.ROOT,
-                "| %d | %s | %.1f | %,.0f | %.1f | %s | %s | %s |",
+                "| %d | %s | %.1f | %,.0f | %.1f | %.1f | %s | %.1f | %s | %s | %s |",
                 round,
                 contender,
                 run.wallSeconds,
                 messages / run.wallSeconds,
                 bytes / 1e6 / run.wallSeconds,
+                run.userSeconds,
+                contender.equals(FLOOR)
+                    ? "(in user)"
+                    : String.format(Locale.ROOT, "%.1f", run.systemSeconds),
+                (run.userSeconds + run.systemSeconds) * 1e6 / messages,
                 mib(run.peakRssKb),
                 run.files == 0 ? "-" : Integer.toString(run.files),
                 run.files == 0 ? "-" : mib(run.fileBytes / 1024 / run.files)));
@@ -172,18 +186,23 @@ public final class Bench {
     produce(stack, "bench_one", 1, 1);
     Measured one = runJob(stack, "bench_one", "one", Collections.emptyMap());
     Measured nothing = rerun(one);
-    print(out, "| fixed cost | seconds, process start to exit | exit code |");
-    print(out, "|---|---|---|");
-    print(
-        out,
-        String.format(
-            Locale.ROOT, "| a 1-record batch | %.1f | %d |", one.wallSeconds, one.exitCode));
+    print(out, "| fixed cost | seconds, process start to exit | CPU s, user + sys | exit code |");
+    print(out, "|---|---|---|---|");
     print(
         out,
         String.format(
             Locale.ROOT,
-            "| a run with nothing new | %.1f | %d |",
+            "| a 1-record batch | %.1f | %.1f | %d |",
+            one.wallSeconds,
+            one.userSeconds + one.systemSeconds,
+            one.exitCode));
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| a run with nothing new | %.1f | %.1f | %d |",
             nothing.wallSeconds,
+            nothing.userSeconds + nothing.systemSeconds,
             nothing.exitCode));
     return 0;
   }
@@ -306,10 +325,10 @@ public final class Bench {
       }
     }
     JobRunner.Running running = JobRunner.start(workDir, settings, jvm);
-    long peakKb = peakRssWhileAlive(running.pid(), running::isAlive);
+    Sampled sampled = sampleWhileAlive(running.pid(), running::isAlive);
     JobRunner.Result result = running.await();
     Measured measured =
-        measured(started, peakKb, result.exitCode, result.stdout, result.toString());
+        measured(started, sampled, result.exitCode, result.stdout, result.toString());
     measured.workDir = workDir;
     measured.settings = settings;
     return measured;
@@ -349,27 +368,58 @@ public final class Bench {
         });
     long started = System.nanoTime();
     JobRunner.Running running = JobRunner.start(workDir, command);
-    long peakKb = peakRssWhileAlive(running.pid(), running::isAlive);
+    Sampled sampled = sampleWhileAlive(running.pid(), running::isAlive);
     JobRunner.Result result = running.await();
-    return measured(started, peakKb, result.exitCode, result.stdout, result.toString());
+    return measured(started, sampled, result.exitCode, result.stdout, result.toString());
   }
 
-  private static long peakRssWhileAlive(long pid, BooleanSupplier alive)
+  /**
+   * Samples the process every 20 ms while it lives: its peak resident set (VmHWM), and its CPU
+   * time, user and system, as the kernel accounts it for the process (all its threads). The last
+   * sample misses at most the last 20 ms of the process's life.
+   */
+  private static Sampled sampleWhileAlive(long pid, BooleanSupplier alive)
       throws InterruptedException {
-    long peakKb = 0;
+    Sampled sampled = new Sampled();
     while (alive.getAsBoolean()) {
-      peakKb = Math.max(peakKb, peakRssKb(pid));
-      TimeUnit.MILLISECONDS.sleep(100);
+      sampled.peakRssKb = Math.max(sampled.peakRssKb, peakRssKb(pid));
+      long[] cpu = cpuTicks(pid);
+      if (cpu != null) {
+        sampled.userTicks = cpu[0];
+        sampled.systemTicks = cpu[1];
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
     }
-    return peakKb;
+    return sampled;
+  }
+
+  /** utime and stime of /proc/PID/stat, in clock ticks; null if unknown. */
+  private static long[] cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+      // the fields after the command name, which is in parentheses and may hold spaces
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** What sampling a process found. */
+  private static final class Sampled {
+    long peakRssKb;
+    long userTicks;
+    long systemTicks;
   }
 
   private static Measured measured(
-      long startedNanos, long peakKb, int exitCode, String stdout, String output) {
+      long startedNanos, Sampled sampled, int exitCode, String stdout, String output) {
     Measured measured = new Measured();
     measured.exitCode = exitCode;
     measured.wallSeconds = seconds(startedNanos);
-    measured.peakRssKb = peakKb;
+    measured.peakRssKb = sampled.peakRssKb;
+    measured.userSeconds = sampled.userTicks / (double) CLOCK_TICKS;
+    measured.systemSeconds = sampled.systemTicks / (double) CLOCK_TICKS;
     measured.output = output;
     Matcher took = TOOK.matcher(stdout);
     measured.seconds = took.find() ? Double.parseDouble(took.group(1)) : measured.wallSeconds;
@@ -379,6 +429,13 @@ public final class Bench {
       measured.fileBytes = Long.parseLong(files.group(2));
     }
     return measured;
+  }
+
+  /** This JVM's CPU time so far, user and system. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The process's peak resident set so far (VmHWM), in KiB; 0 if unknown. */
@@ -415,6 +472,8 @@ public final class Bench {
     double wallSeconds;
     double seconds;
     long peakRssKb;
+    double userSeconds;
+    double systemSeconds;
     int files;
     long fileBytes;
     String output;
