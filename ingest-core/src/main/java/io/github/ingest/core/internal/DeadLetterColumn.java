@@ -1,5 +1,6 @@
 package io.github.ingest.core.internal;
 
+import io.github.ingest.core.mapping.ColumnType;
 import java.util.Locale;
 
 /**
@@ -7,35 +8,26 @@ import java.util.Locale;
  * {@code ingest-kafka}) and the table's schema (in {@code ingest-iceberg}) both follow.
  */
 public enum DeadLetterColumn {
-  FLINK_LOG_BATCH_NUMBER(Type.STRING, true),
-  FLINK_LOG_FILE_NAME(Type.STRING, true),
-  FLINK_LOG_BATCH_TIMESTAMP(Type.STRING, true),
-  SOURCE_ENDPOINT(Type.STRING, true),
-  SOURCE_GROUP(Type.STRING, true),
-  KAFKA_TOPIC(Type.STRING, true),
-  KAFKA_PARTITION(Type.INT, true),
-  KAFKA_OFFSET(Type.LONG, true),
-  KAFKA_TIMESTAMP(Type.TIMESTAMP_TZ, true),
-  KAFKA_KEY(Type.BINARY, false),
-  KAFKA_VALUE(Type.BINARY, false),
-  KAFKA_VALUE_TEXT(Type.STRING, false),
-  ERROR_KIND(Type.STRING, true),
-  ERROR_FIELD(Type.STRING, false),
-  ERROR_MESSAGE(Type.STRING, true);
+  FLINK_LOG_BATCH_NUMBER(ColumnType.string(), true),
+  FLINK_LOG_FILE_NAME(ColumnType.string(), true),
+  FLINK_LOG_BATCH_TIMESTAMP(ColumnType.string(), true),
+  SOURCE_ENDPOINT(ColumnType.string(), true),
+  SOURCE_GROUP(ColumnType.string(), true),
+  KAFKA_TOPIC(ColumnType.string(), true),
+  KAFKA_PARTITION(ColumnType.integer(), true),
+  KAFKA_OFFSET(ColumnType.bigint(), true),
+  KAFKA_TIMESTAMP(ColumnType.timestampTz(6), true),
+  KAFKA_KEY(ColumnType.binary(), false),
+  KAFKA_VALUE(ColumnType.binary(), false),
+  KAFKA_VALUE_TEXT(ColumnType.string(), false),
+  ERROR_KIND(ColumnType.string(), true),
+  ERROR_FIELD(ColumnType.string(), false),
+  ERROR_MESSAGE(ColumnType.string(), true);
 
-  /** The kinds of value a dead-letter column holds. */
-  public enum Type {
-    STRING,
-    INT,
-    LONG,
-    TIMESTAMP_TZ,
-    BINARY
-  }
-
-  private final Type type;
+  private final ColumnType type;
   private final boolean required;
 
-  DeadLetterColumn(Type type, boolean required) {
+  DeadLetterColumn(ColumnType type, boolean required) {
     this.type = type;
     this.required = required;
   }
@@ -45,7 +37,7 @@ public enum DeadLetterColumn {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public Type type() {
+  public ColumnType type() {
     return type;
   }
 

@@ -6,6 +6,7 @@ import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.table.TableSchemas;
 import io.github.ingest.iceberg.table.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
@@ -35,7 +37,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,26 +76,12 @@ public final class DeadLetterTables {
     for (DeadLetterColumn column : DeadLetterColumn.values()) {
       fields.add(
           Types.NestedField.of(
-              column.position() + 1, !column.required(), column.columnName(), type(column)));
+              column.position() + 1,
+              !column.required(),
+              column.columnName(),
+              TableSchemas.type(column.type(), new AtomicInteger())));
     }
     return new Schema(fields);
-  }
-
-  private static Type type(DeadLetterColumn column) {
-    switch (column.type()) {
-      case STRING:
-        return Types.StringType.get();
-      case INT:
-        return Types.IntegerType.get();
-      case LONG:
-        return Types.LongType.get();
-      case TIMESTAMP_TZ:
-        return Types.TimestampType.withZone();
-      case BINARY:
-        return Types.BinaryType.get();
-      default:
-        throw new IllegalArgumentException("Unknown dead-letter column type " + column.type());
-    }
   }
 
   /** The dead-letter table {@code identifier}, created if missing. */
