@@ -84,9 +84,15 @@ final class BatchRun {
     }
     if (batch.toRead.isEmpty()) {
       report.nothingNew(batch);
-      batch.position.after().ifPresent(state -> summary.batch(state.number()));
       // a run that died after its table commit left the group behind: catch it up
-      batch.position.after().ifPresent(state -> commitGroupOffsets(planner, state));
+      batch
+          .position
+          .after()
+          .ifPresent(
+              state -> {
+                summary.batch(state.number());
+                commitGroupOffsets(planner, state);
+              });
       return Outcome.NOTHING_NEW;
     }
     report.rolledBack(batch);

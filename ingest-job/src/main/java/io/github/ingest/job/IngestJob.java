@@ -88,7 +88,7 @@ public final class IngestJob {
         new Maintenance(conf, out).run();
         return EXIT_OK;
       } catch (Exception e) {
-        return failed(e, err);
+        return failed(e, failure(e), err);
       }
     }
     RunSummary summary =
@@ -107,17 +107,18 @@ public final class IngestJob {
       code = how == RunSummary.Outcome.COMMITTED ? EXIT_OK : conf.nothingNewExitCode();
       summary.end(how, code, Instant.now(), null);
     } catch (Exception e) {
-      code = failed(e, err);
-      summary.end(RunSummary.Outcome.FAILED, code, Instant.now(), failure(e));
+      String line = failure(e);
+      code = failed(e, line, err);
+      summary.end(RunSummary.Outcome.FAILED, code, Instant.now(), line);
     }
     publish(conf, summary, err);
     return code;
   }
 
-  /** Prints the line of a failed run and returns its exit code. */
-  private static int failed(Exception e, PrintStream err) {
+  /** Prints {@code line}, what the failure {@code e} means, and returns its exit code. */
+  private static int failed(Exception e, String line, PrintStream err) {
     LOG.debug("Run failed", e);
-    err.println("ingest: " + failure(e));
+    err.println("ingest: " + line);
     IngestException known = IngestException.in(e);
     return known != null ? known.exitCode().code() : EXIT_FAILED;
   }

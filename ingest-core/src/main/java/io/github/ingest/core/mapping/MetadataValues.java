@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Metadata values in the Java type of the column they fill. */
@@ -45,10 +46,13 @@ final class MetadataValues {
     return type.kind() == ColumnType.Kind.STRING || type.kind() == ColumnType.Kind.BINARY;
   }
 
-  /** The header {@code name}'s value (the last one if it repeats) as a column of {@code type}. */
-  static Object header(SourceRecord record, String name, ColumnType type) {
+  /**
+   * The value of the header {@code name} of {@code headers} (the last one if it repeats) as a
+   * column of {@code type}.
+   */
+  static Object header(List<Map.Entry<String, byte[]>> headers, String name, ColumnType type) {
     byte[] value = null;
-    for (Map.Entry<String, byte[]> header : record.headers()) {
+    for (Map.Entry<String, byte[]> header : headers) {
       if (header.getKey().equals(name)) {
         value = header.getValue();
       }

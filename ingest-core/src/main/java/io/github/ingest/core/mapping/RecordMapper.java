@@ -162,8 +162,12 @@ public final class RecordMapper {
         throw missing(i);
       }
     }
-    for (int i : headers) {
-      row[i] = MetadataValues.header(record, columns[i].source().header(), columns[i].type());
+    if (headers.length > 0) {
+      List<Map.Entry<String, byte[]>> recordHeaders = record.headers();
+      for (int i : headers) {
+        row[i] =
+            MetadataValues.header(recordHeaders, columns[i].source().header(), columns[i].type());
+      }
     }
     for (int i : recordMetadata) {
       row[i] = MetadataValues.recordValue(columns[i].source().metadata(), record, columns[i]);

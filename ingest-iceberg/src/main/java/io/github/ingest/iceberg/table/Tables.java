@@ -124,7 +124,6 @@ public final class Tables {
     UpdateSchema update = table.updateSchema();
     List<String> changes = new ArrayList<>();
     for (Column column : mapping.columns()) {
-      Type type = TableSchemas.type(column.type(), new AtomicInteger());
       Types.NestedField field = existing.findField(column.name());
       if (field == null) {
         if (column.required()) {
@@ -133,6 +132,7 @@ public final class Tables {
               mapping,
               "the mapping's new column " + column.name() + " is required; add it as optional");
         }
+        Type type = TableSchemas.type(column.type(), new AtomicInteger());
         update.addColumn(column.name(), type);
         changes.add("added column " + column.name() + " " + type);
       } else {
