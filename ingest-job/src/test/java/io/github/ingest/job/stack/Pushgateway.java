@@ -2,9 +2,6 @@ package io.github.ingest.job.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,24 +56,11 @@ public final class Pushgateway implements AutoCloseable {
 
   /** What Prometheus would scrape: every group's metrics, in the text format. */
   public String metrics() {
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url + "/metrics"))
-                      .timeout(Duration.ofSeconds(10))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("GET /metrics answered " + response.statusCode());
-      }
-      return response.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    HttpResponse<String> response = Http.get(url + "/metrics");
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET /metrics answered " + response.statusCode());
     }
+    return response.body();
   }
 
   /**
