@@ -13,11 +13,12 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.time.Time;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 
 /**
@@ -57,7 +58,7 @@ final class Pipeline {
             .setParallelism(parallelism)
             .transform(
                 "map " + batch.rowMapping.name(),
-                TypeInformation.of(RowData.class),
+                InternalTypeInfo.of(FlinkSchemaUtil.convert(batch.table.get().schema())),
                 new MappingOperator(
                     batch.rowMapping,
                     metadata,

@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
 import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.HasTableOperations;
@@ -197,15 +198,31 @@ public final class IcebergBatchSink {
         || TableProperties.WRITE_DISTRIBUTION_MODE_NONE.equals(mode)) {
       return input;
     }
-    Partitioner<String> byHash = (path, writers) -> Math.floorMod(path.hashCode(), writers);
+    Partitioner<Integer> byHash = (hash, writers) -> Math.floorMod(hash, writers);
     // hybrid: the writers consume while the mappers produce, instead of after a full spill
     PartitionTransformation<RowData> routed =
         new PartitionTransformation<>(
-            input.getTransformation(),
+            typed(input, target).getTransformation(),
             new CustomPartitionerWrapper<>(
-                byHash, new PartitionPath(target.schema(), target.spec())),
-            StreamExchangeMode.HYBRID_FULL);
+                byHash, new PartitionHash(target.schema(), target.spec())),
+            StreamExchangeMode.HYBRID_SELECTIVE);
     return new DataStream<>(input.getExecutionEnvironment(), routed);
+  }
+
+  /**
+   * The rows with Flink's binary row serializer for the table's row type, as an exchange needs
+   * them: a stream typed only as {@link RowData} would go through Kryo, which costs more than
+   * mapping and writing the row together.
+   */
+  private static DataStream<RowData> typed(DataStream<RowData> input, Table target) {
+    if (input.getType() instanceof InternalTypeInfo) {
+      return input;
+    }
+    SingleOutputStreamOperator<RowData> typed =
+        input
+            .map(row -> row, InternalTypeInfo.of(FlinkSchemaUtil.convert(target.schema())))
+            .name("rows of " + target.name());
+    return input.getParallelism() > 0 ? typed.setParallelism(input.getParallelism()) : typed;
   }
 
   private static Table prefixed(Table base, String fileNamePrefix) {
