@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -105,6 +106,9 @@ public final class IngestJob {
               ? RunSummary.Outcome.COMMITTED
               : RunSummary.Outcome.NOTHING_NEW;
       code = how == RunSummary.Outcome.COMMITTED ? EXIT_OK : conf.nothingNewExitCode();
+      if (how == RunSummary.Outcome.COMMITTED) {
+        classDataComplete();
+      }
       summary.end(how, code, Instant.now(), null);
     } catch (Exception e) {
       String line = failure(e);
@@ -113,6 +117,21 @@ public final class IngestJob {
     }
     publish(conf, summary, err);
     return code;
+  }
+
+  /**
+   * Tells the launcher that this run loaded every class a batch needs, so the class-data archive it
+   * writes at exit is worth keeping: the file the launcher names in {@code ingest.cds.complete}.
+   */
+  private static void classDataComplete() {
+    String marker = System.getProperty("ingest.cds.complete");
+    if (marker != null) {
+      try {
+        Files.write(Paths.get(marker), new byte[0]);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Cannot mark the class-data archive complete", e);
+      }
+    }
   }
 
   /** Prints {@code line}, what the failure {@code e} means, and returns its exit code. */

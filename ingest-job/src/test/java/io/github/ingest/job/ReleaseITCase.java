@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
 import io.github.ingest.job.stack.LocalStackExtension;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,10 +38,36 @@ class ReleaseITCase {
         .contains("Kafka client 3.2.3");
 
     Scenario source = Scenario.create(stack, "released", 1);
+    // a run with nothing new (the topic is empty) loaded no Flink: what it wrote at exit is not
+    // marked complete, so no run will use it
+    JobRunner.Result empty = JobRunner.runLauncher(home, source.workDir, source.settings, "run");
+    assertThat(empty.exitCode).as(empty.toString()).isZero();
+    assertThat(archives(home))
+        .noneMatch(name -> name.endsWith(".jsa") || name.endsWith(".complete"));
+
     source.produce(7);
     JobRunner.Result batch = JobRunner.runLauncher(home, source.workDir, source.settings, "run");
     assertThat(batch.exitCode).as(batch.toString()).isZero();
     assertThat(batch.stdout).contains("Batch 1 of kafka://").contains("7 read, 7 written");
     source.assertEveryMessageOnce();
+
+    // the committed batch wrote its archive and marked it complete; the next run maps it, and
+    // the JVM's class-data messages stay out of the job's output
+    source.produce(2);
+    JobRunner.Result next = JobRunner.runLauncher(home, source.workDir, source.settings, "run");
+    assertThat(next.exitCode).as(next.toString()).isZero();
+    assertThat(next.stdout).contains("Batch 2 of kafka://").doesNotContain("[warning]");
+    assertThat(archives(home)).hasSize(1).allMatch(name -> name.endsWith(".jsa"));
+    source.assertEveryMessageOnce();
+  }
+
+  private static List<String> archives(Path home) throws IOException {
+    Path cds = home.resolve("cds");
+    if (!Files.isDirectory(cds)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(cds)) {
+      return files.map(file -> file.getFileName().toString()).collect(Collectors.toList());
+    }
   }
 }

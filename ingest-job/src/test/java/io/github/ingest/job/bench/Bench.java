@@ -51,28 +51,35 @@ public final class Bench {
       Pattern.compile(
           "files: +(\\d+) data files(?: in \\d+ partitions \\(at most \\d+ in one\\))?, (\\d+) bytes");
 
-  private static final String OURS = "ours: java -jar ingest-job.jar";
+  private static final String OURS = "ours: bin/ingest-job run";
   private static final String OURS_FAN_OUT = "ours, table.distribution-mode=none";
   private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";
   private static final String NAIVE_ZSTD = "naive Flink SQL, zstd";
   private static final String FLOOR = "floor: a KafkaConsumer draining";
 
-  /** The heap of the job's and the naive pipeline's JVMs, as the README recommends. */
+  /** The heap of the naive pipeline's JVM; the job runs with its launcher's defaults. */
   private static final String HEAP = "-Xmx" + System.getProperty("bench.heap", "1g");
 
   /** Linux's USER_HZ, the unit of /proc/PID/stat's CPU times; 100 on every common kernel. */
   private static final int CLOCK_TICKS = Integer.getInteger("bench.clock-ticks", 100);
 
+  /** The microbenchmarks' class, on the class path in the bench profile only. */
+  private static final String HOT_PATH = "io.github.ingest.job.bench.HotPathBench";
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    long messages = Long.getLong("bench.messages", 2_000_000L);
+    List<Long> sizes = new ArrayList<>();
+    for (String size : System.getProperty("bench.messages", "2000000").split(",")) {
+      sizes.add(Long.parseLong(size.trim()));
+    }
     int partitions = Integer.getInteger("bench.partitions", 4);
     int rounds = Integer.getInteger("bench.rounds", 2);
     List<String> lines = new ArrayList<>();
     int exitCode;
     try (LocalStack stack = LocalStack.start()) {
-      exitCode = run(stack, messages, partitions, rounds, lines);
+      Path home = JobRunner.installRelease(stack.newDirectory("release-"));
+      exitCode = run(stack, home, sizes, partitions, rounds, lines);
     }
     Path results = Paths.get("target", "bench-results.md");
     Files.write(results, lines, StandardCharsets.UTF_8);
@@ -81,26 +88,85 @@ public final class Bench {
   }
 
   private static int run(
-      LocalStack stack, long messages, int partitions, int rounds, List<String> out)
+      LocalStack stack, Path home, List<Long> sizes, int partitions, int rounds, List<String> out)
       throws Exception {
-    stack.kafka().createTopic("bench", partitions);
     stack.s3().createBucket("bench");
-    long started = System.nanoTime();
-    long bytes = produce(stack, "bench", messages, partitions);
-    double produceSeconds = seconds(started);
     print(
         out,
         String.format(
             Locale.ROOT,
-            "Range: %,d messages, %.1f MB of values, %d partitions (produced in %.1f s)%n"
-                + "Machine: %d cores, JDK %s, %s%n",
-            messages,
-            bytes / 1e6,
-            partitions,
-            produceSeconds,
+            "Machine: %d cores, JDK %s, %s; %d partitions, %d round(s) a size%n",
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
-            System.getProperty("os.name")));
+            System.getProperty("os.name"),
+            partitions,
+            rounds));
+    // the first batch of a table creates it, and trains the launcher's class-data archive
+    stack.kafka().createTopic("bench_one", 1);
+    produce(stack, "bench_one", 1, 1);
+    Measured first = runJob(stack, home, "bench_one", "one", Collections.emptyMap());
+    if (first.exitCode != 0) {
+      print(out, "The first batch failed: " + first.output);
+      return 1;
+    }
+    Map<Long, Map<String, Measured>> bySize = new LinkedHashMap<>();
+    for (long messages : sizes) {
+      Map<String, Measured> best = runSize(stack, home, messages, partitions, rounds, out);
+      if (best == null) {
+        return 1;
+      }
+      bySize.put(messages, best);
+    }
+
+    produce(stack, "bench_one", 1, 1);
+    Measured one = rerun(home, first);
+    Measured nothing = rerun(home, first);
+    print(
+        out,
+        "| fixed cost (a table's second batch, then a run after it) | seconds, process start to"
+            + " exit | CPU s, user + sys | exit code |");
+    print(out, "|---|---|---|---|");
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| a 1-record batch | %.1f | %.1f | %d |",
+            one.wallSeconds,
+            one.cpuSeconds(),
+            one.exitCode));
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| a run with nothing new | %.1f | %.1f | %d |%n",
+            nothing.wallSeconds,
+            nothing.cpuSeconds(),
+            nothing.exitCode));
+    double hotPathMicros = hotPath(out);
+    goals(out, bySize, one, nothing, hotPathMicros);
+    return 0;
+  }
+
+  /**
+   * Produces {@code messages} into a topic of their own and measures every contender on them,
+   * {@code rounds} times in rotating order; returns each contender's best round (least wall time),
+   * or null if a run failed.
+   */
+  private static Map<String, Measured> runSize(
+      LocalStack stack, Path home, long messages, int partitions, int rounds, List<String> out)
+      throws Exception {
+    String topic = "bench_" + messages;
+    stack.kafka().createTopic(topic, partitions);
+    long started = System.nanoTime();
+    long bytes = produce(stack, topic, messages, partitions);
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "Range: %,d messages, %.1f MB of values (produced in %.1f s)%n",
+            messages,
+            bytes / 1e6,
+            seconds(started)));
     print(
         out,
         "| round | run | seconds | records/s | MB/s | CPU user s | CPU sys s | CPU µs/record |"
@@ -110,37 +176,36 @@ public final class Bench {
     if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
       contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
     }
-    Map<String, Double> best = new LinkedHashMap<>();
-    double bestBatch = Double.MAX_VALUE;
+    Map<String, Measured> best = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       List<String> order = new ArrayList<>(contenders);
       Collections.rotate(order, -(round - 1));
       for (String contender : order) {
+        String name = topic + "_" + round;
         Measured run;
         if (contender.equals(FLOOR)) {
           run = new Measured();
           long cpuBefore = processCpuNanos();
-          run.wallSeconds = drain(stack, "bench", messages);
+          run.wallSeconds = drain(stack, topic, messages);
           // user and system together: the JVM reports their sum
           run.userSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         } else if (contender.equals(OURS)) {
-          run = runJob(stack, "bench", "bench-" + round, Collections.emptyMap());
-          bestBatch = Math.min(bestBatch, run.seconds);
+          run = runJob(stack, home, topic, name, Collections.emptyMap());
         } else if (contender.equals(OURS_FAN_OUT)) {
           run =
-              runJob(stack, "bench", "fan-out-" + round, Map.of("table.distribution-mode", "none"));
+              runJob(
+                  stack, home, topic, "fan_out_" + name, Map.of("table.distribution-mode", "none"));
         } else {
+          boolean zstd = contender.equals(NAIVE_ZSTD);
           run =
               runNaive(
-                  stack,
-                  "naive_" + round + "_" + (contender.equals(NAIVE_ZSTD) ? 1 : 0),
-                  contender.equals(NAIVE_ZSTD) ? "zstd" : "default");
+                  stack, topic, "naive_" + name + (zstd ? "_zstd" : ""), zstd ? "zstd" : "default");
         }
         if (run.exitCode != 0) {
           print(out, contender + " failed: " + run.output);
-          return 1;
+          return null;
         }
-        best.merge(contender, run.wallSeconds, Math::min);
+        best.merge(contender, run, (a, b) -> a.wallSeconds <= b.wallSeconds ? a : b);
         print(
             out,
             String.format(
@@ -155,56 +220,194 @@ public final class Bench {
                 contender.equals(FLOOR)
                     ? "(in user)"
                     : String.format(Locale.ROOT, "%.1f", run.systemSeconds),
-                (run.userSeconds + run.systemSeconds) * 1e6 / messages,
+                run.cpuSeconds() * 1e6 / messages,
                 mib(run.peakRssKb),
                 run.files == 0 ? "-" : Integer.toString(run.files),
                 run.files == 0 ? "-" : mib(run.fileBytes / 1024 / run.files)));
       }
     }
     print(out, "");
-    print(out, "| best of " + rounds + " | records/s | ours / this |");
-    print(out, "|---|---|---|");
-    double ours = best.get(OURS);
+    print(out, "| best of " + rounds + " | records/s | CPU µs/record | ours / this, records/s |");
+    print(out, "|---|---|---|---|");
+    double ours = best.get(OURS).wallSeconds;
     best.forEach(
-        (contender, seconds) ->
+        (contender, run) ->
             print(
                 out,
                 String.format(
                     Locale.ROOT,
-                    "| %s | %,.0f | %.2f |",
+                    "| %s | %,.0f | %.1f | %.2f |",
                     contender,
-                    messages / seconds,
-                    seconds / ours)));
+                    messages / run.wallSeconds,
+                    run.cpuSeconds() * 1e6 / messages,
+                    run.wallSeconds / ours)));
     print(
         out,
         String.format(
             Locale.ROOT,
-            "| ours, the batch alone (plan to commit, no JVM start) | %,.0f | |%n",
-            messages / bestBatch));
+            "| ours, the batch alone (plan to commit, no JVM start) | %,.0f | | |%n",
+            messages / best.get(OURS).seconds));
+    for (Measured run : best.values()) {
+      run.messages = messages;
+    }
+    return best;
+  }
 
-    stack.kafka().createTopic("bench_one", 1);
-    produce(stack, "bench_one", 1, 1);
-    Measured one = runJob(stack, "bench_one", "one", Collections.emptyMap());
-    Measured nothing = rerun(one);
-    print(out, "| fixed cost | seconds, process start to exit | CPU s, user + sys | exit code |");
-    print(out, "|---|---|---|---|");
+  /**
+   * Mapping plus Parquet writing, in µs of CPU per record, as the microbenchmarks measure them
+   * (their own JVM, warmed up); NaN where their class is not on the class path.
+   */
+  private static double hotPath(List<String> out) throws Exception {
+    try {
+      Class.forName(HOT_PATH);
+    } catch (ClassNotFoundException e) {
+      print(out, "(hot path not measured: run in the bench profile)");
+      return Double.NaN;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    for (String option : System.getProperty("bench.jvm-options", "").split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HOT_PATH));
+    Path workDir = Files.createTempDirectory("hot-path-");
+    JobRunner.Result result = JobRunner.start(workDir, command).await();
+    Matcher line = HOT_PATH_LINE.matcher(result.stdout);
+    if (result.exitCode != 0 || !line.find()) {
+      print(out, "(hot path not measured: " + result + ")");
+      return Double.NaN;
+    }
+    print(out, "Hot path, CPU per record in a warm JVM: " + line.group() + "\n");
+    return Double.parseDouble(line.group(1)) / 1000;
+  }
+
+  private static final Pattern HOT_PATH_LINE =
+      Pattern.compile("([0-9.]+) ns mapping \\+ Parquet \\([0-9.]+ \\+ [0-9.]+\\)");
+
+  /** The goals table: each goal, what this run measured, met or missed. */
+  private static void goals(
+      List<String> out,
+      Map<Long, Map<String, Measured>> bySize,
+      Measured one,
+      Measured nothing,
+      double hotPathMicros) {
+    print(out, "| goal | measured | |");
+    print(out, "|---|---|---|");
+    goal(
+        out,
+        "records/s, ours / naive at its defaults ≥ 2.5",
+        bySize,
+        2.5,
+        true,
+        NAIVE_DEFAULT,
+        (ours, other) -> other.wallSeconds / ours.wallSeconds);
+    goal(
+        out,
+        "records/s, ours / naive with the same codec ≥ 2.0",
+        bySize,
+        2.0,
+        true,
+        NAIVE_ZSTD,
+        (ours, other) -> other.wallSeconds / ours.wallSeconds);
+    goal(
+        out,
+        "job process CPU per record, ours / naive same codec ≤ 0.4",
+        bySize,
+        0.4,
+        false,
+        NAIVE_ZSTD,
+        (ours, other) -> ours.cpuSeconds() / other.cpuSeconds());
+    goal(
+        out,
+        "overhead: job CPU per record / hot path (mapping + Parquet) ≤ 1.5",
+        bySize,
+        1.5,
+        false,
+        OURS,
+        (ours, other) -> ours.cpuSeconds() * 1e6 / ours.messages / hotPathMicros);
+    double fixed = one.wallSeconds / nothing.wallSeconds;
     print(
         out,
         String.format(
             Locale.ROOT,
-            "| a 1-record batch | %.1f | %.1f | %d |",
+            "| a 1-record batch / a run with nothing new ≤ 2.0 | %.2f (%.1f s / %.1f s) | %s |",
+            fixed,
             one.wallSeconds,
-            one.userSeconds + one.systemSeconds,
-            one.exitCode));
+            nothing.wallSeconds,
+            fixed <= 2.0 ? "met" : "missed"));
+    List<Long> sizes = new ArrayList<>(bySize.keySet());
+    Measured smallest = bySize.get(sizes.get(0)).get(OURS);
+    Measured largest = bySize.get(sizes.get(sizes.size() - 1)).get(OURS);
+    if (sizes.size() < 2) {
+      print(out, "| peak RSS, and throughput, at 10M against 1M | needs two sizes | |");
+      return;
+    }
+    double rssRatio = largest.peakRssKb / (double) smallest.peakRssKb;
     print(
         out,
         String.format(
             Locale.ROOT,
-            "| a run with nothing new | %.1f | %.1f | %d |",
-            nothing.wallSeconds,
-            nothing.userSeconds + nothing.systemSeconds,
-            nothing.exitCode));
-    return 0;
+            "| peak RSS at %s ≤ 1 GiB, within 10 %% of that at %s | %s and %s (%+.0f %%) | %s |",
+            count(largest.messages),
+            count(smallest.messages),
+            mib(largest.peakRssKb),
+            mib(smallest.peakRssKb),
+            (rssRatio - 1) * 100,
+            largest.peakRssKb <= 1024 * 1024 && Math.abs(rssRatio - 1) <= 0.1 ? "met" : "missed"));
+    double scaling =
+        (largest.messages / largest.wallSeconds) / (smallest.messages / smallest.wallSeconds);
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| throughput at %s / at %s ≥ 0.9 | %.2f | %s |",
+            count(largest.messages),
+            count(smallest.messages),
+            scaling,
+            scaling >= 0.9 ? "met" : "missed"));
+  }
+
+  /** One goal's row: the ratio at every size, met if it holds at every size. */
+  private static void goal(
+      List<String> out,
+      String goal,
+      Map<Long, Map<String, Measured>> bySize,
+      double bound,
+      boolean atLeast,
+      String other,
+      java.util.function.BiFunction<Measured, Measured, Double> ratio) {
+    List<String> measured = new ArrayList<>();
+    boolean met = true;
+    for (Map.Entry<Long, Map<String, Measured>> size : bySize.entrySet()) {
+      Measured against = size.getValue().get(other);
+      if (against == null) {
+        continue;
+      }
+      double value = ratio.apply(size.getValue().get(OURS), against);
+      if (Double.isNaN(value)) {
+        continue;
+      }
+      measured.add(String.format(Locale.ROOT, "%.2f (%s)", value, count(size.getKey())));
+      met &= atLeast ? value >= bound : value <= bound;
+    }
+    print(
+        out,
+        "| "
+            + goal
+            + " | "
+            + (measured.isEmpty() ? "not measured" : String.join(", ", measured))
+            + " | "
+            + (measured.isEmpty() ? "" : met ? "met" : "missed")
+            + " |");
+  }
+
+  private static String count(long messages) {
+    return messages % 1_000_000 == 0
+        ? messages / 1_000_000 + "M"
+        : String.format(Locale.ROOT, "%,d", messages);
   }
 
   /** Produces {@code count} realistic messages round robin; returns the bytes of their values. */
@@ -301,30 +504,35 @@ public final class Bench {
   }
 
   private static Measured runJob(
-      LocalStack stack, String topic, String name, Map<String, String> extra)
+      LocalStack stack, Path home, String topic, String name, Map<String, String> extra)
       throws IOException, InterruptedException {
     Path workDir = stack.newDirectory("bench-" + name + "-");
-    Map<String, String> settings = stack.jobSettings(topic, "lake." + topic, "bench", workDir);
+    Map<String, String> settings = stack.jobSettings(topic, "lake." + name, "bench", workDir);
     settings.put("catalog.warehouse", "s3://bench/" + name);
     settings.put("kafka.group-id", name);
     settings.putAll(extra);
-    return measure(workDir, settings);
+    return measure(home, workDir, settings);
   }
 
-  private static Measured rerun(Measured previous) throws IOException, InterruptedException {
-    return measure(previous.workDir, previous.settings);
+  private static Measured rerun(Path home, Measured previous)
+      throws IOException, InterruptedException {
+    return measure(home, previous.workDir, previous.settings);
   }
 
-  private static Measured measure(Path workDir, Map<String, String> settings)
+  /**
+   * Runs the release's launcher as a user does, with {@code bench.job-jvm-options} as JAVA_OPTS.
+   */
+  private static Measured measure(Path home, Path workDir, Map<String, String> settings)
       throws InterruptedException {
     long started = System.nanoTime();
-    List<String> jvm = new ArrayList<>(List.of(HEAP));
-    for (String option : System.getProperty("bench.job-jvm-options", "").split("\\s+")) {
-      if (!option.isEmpty()) {
-        jvm.add(option);
-      }
-    }
-    JobRunner.Running running = JobRunner.start(workDir, settings, jvm);
+    String options = System.getProperty("bench.job-jvm-options", "").trim();
+    JobRunner.Running running =
+        JobRunner.startLauncher(
+            home,
+            workDir,
+            settings,
+            options.isEmpty() ? Map.of() : Map.of("JAVA_OPTS", options),
+            "run");
     Sampled sampled = sampleWhileAlive(running.pid(), running::isAlive);
     JobRunner.Result result = running.await();
     Measured measured =
@@ -335,10 +543,10 @@ public final class Bench {
   }
 
   /** Runs {@link NaivePipeline} in a JVM of its own, on the job's settings for {@code table}. */
-  private static Measured runNaive(LocalStack stack, String name, String codec)
+  private static Measured runNaive(LocalStack stack, String topic, String name, String codec)
       throws IOException, InterruptedException {
     Path workDir = stack.newDirectory("bench-" + name + "-");
-    Map<String, String> settings = stack.jobSettings("bench", "lake." + name, "bench", workDir);
+    Map<String, String> settings = stack.jobSettings(topic, "lake." + name, "bench", workDir);
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
@@ -350,7 +558,7 @@ public final class Bench {
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add("io.github.ingest.job.bench.NaivePipeline");
     command.add("bootstrap=" + settings.get("kafka.bootstrap-servers"));
-    command.add("topic=bench");
+    command.add("topic=" + topic);
     command.add("table=lake." + name);
     command.add("codec=" + codec);
     command.add("catalog.catalog-impl=" + ReleasingJdbcCatalog.class.getName());
@@ -466,6 +674,7 @@ public final class Bench {
   }
 
   private static final class Measured {
+    long messages;
     Path workDir;
     Map<String, String> settings;
     int exitCode;
@@ -477,5 +686,9 @@ public final class Bench {
     int files;
     long fileBytes;
     String output;
+
+    double cpuSeconds() {
+      return userSeconds + systemSeconds;
+    }
   }
 }

@@ -66,11 +66,24 @@ public final class JobRunner {
    */
   public static Result runLauncher(
       Path home, Path workDir, Map<String, String> settings, String... args) {
+    return startLauncher(home, workDir, settings, Map.of(), args).await();
+  }
+
+  /**
+   * Starts the release's launcher in {@code workDir} with {@code env} added to its environment
+   * (such as {@code JAVA_OPTS}); the launcher execs java, so the process is the job's JVM.
+   */
+  public static Running startLauncher(
+      Path home,
+      Path workDir,
+      Map<String, String> settings,
+      Map<String, String> env,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(home.resolve("bin/ingest-job").toString());
     command.addAll(List.of(args));
     settings.forEach((key, value) -> command.add("--" + key + "=" + value));
-    return start(workDir, command).await();
+    return start(workDir, command, env);
   }
 
   /**
