@@ -31,18 +31,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The benchmark harness: starts the local stack, produces a frozen range of realistic
- * balance-change messages, and measures on that same range, in alternating rounds, the job end to
- * end ({@code java -jar}, embedded MiniCluster), the naive Flink SQL pipeline ({@code
- * NaivePipeline}, in the {@code bench} profile's sources) at Iceberg's defaults and with zstd, and
- * the floor (a plain KafkaConsumer draining the range); then the fixed cost of a one-record batch
- * and of a run with nothing new. Prints a table and writes it to {@code target/bench-results.md}.
+ * The benchmark harness: starts the local stack and unpacks the release; for each size, produces a
+ * frozen range of realistic balance-change messages and measures on it, in alternating rounds, the
+ * job end to end (the release's {@code bin/ingest-job run}, embedded MiniCluster, the launcher's
+ * JVM defaults), the same with {@code table.distribution-mode=none}, the naive Flink SQL pipeline
+ * ({@code NaivePipeline}, in the {@code bench} profile's sources) at Iceberg's defaults and with
+ * zstd, and the floor (a plain KafkaConsumer draining the range); then the fixed cost of a table's
+ * second batch of one record and of a run with nothing new, the hot path (mapping and Parquet, the
+ * microbenchmarks' methods timed in a warm JVM of their own), and the goals. Prints the tables and
+ * writes them to {@code target/bench-results.md}.
  *
- * <p>Settings (system properties): {@code bench.messages} (default 2,000,000), {@code
- * bench.partitions} (4), {@code bench.rounds} (2), {@code bench.naive} (true), {@code
- * bench.jvm-options} (for the naive pipeline's JVM: Flink's JDK 17 options), {@code
- * bench.job-jvm-options} (more options for the job's JVM, such as a flight recording), {@code
- * bench.heap} (the -Xmx of both, 1g).
+ * <p>Settings (system properties): {@code bench.messages} (a size or a comma list, default
+ * 2,000,000), {@code bench.partitions} (4), {@code bench.rounds} (2), {@code bench.naive} (true),
+ * {@code bench.jvm-options} (for the naive pipeline's JVM: Flink's JDK 17 options), {@code
+ * bench.job-jvm-options} (the job's JAVA_OPTS, such as a flight recording), {@code bench.heap} (the
+ * -Xmx of the naive pipeline, 1g).
  */
 public final class Bench {
 
