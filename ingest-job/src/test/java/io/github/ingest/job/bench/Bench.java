@@ -69,6 +69,10 @@ public final class Bench {
   /** The microbenchmarks' class, on the class path in the bench profile only. */
   private static final String HOT_PATH = "io.github.ingest.job.bench.HotPathBench";
 
+  /** What its main prints. */
+  private static final Pattern HOT_PATH_LINE =
+      Pattern.compile("([0-9.]+) ns mapping \\+ Parquet \\([0-9.]+ \\+ [0-9.]+\\)");
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
@@ -145,7 +149,7 @@ public final class Bench {
             nothing.wallSeconds,
             nothing.cpuSeconds(),
             nothing.exitCode));
-    double hotPathMicros = hotPath(out);
+    double hotPathMicros = hotPath(stack, out);
     goals(out, bySize, one, nothing, hotPathMicros);
     return 0;
   }
@@ -260,24 +264,15 @@ public final class Bench {
    * Mapping plus Parquet writing, in µs of CPU per record, as the microbenchmarks measure them
    * (their own JVM, warmed up); NaN where their class is not on the class path.
    */
-  private static double hotPath(List<String> out) throws Exception {
+  private static double hotPath(LocalStack stack, List<String> out) throws Exception {
     try {
       Class.forName(HOT_PATH);
     } catch (ClassNotFoundException e) {
       print(out, "(hot path not measured: run in the bench profile)");
       return Double.NaN;
     }
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(HEAP);
-    for (String option : System.getProperty("bench.jvm-options", "").split("\\s+")) {
-      if (!option.isEmpty()) {
-        command.add(option);
-      }
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HOT_PATH));
-    Path workDir = Files.createTempDirectory("hot-path-");
-    JobRunner.Result result = JobRunner.start(workDir, command).await();
+    JobRunner.Result result =
+        JobRunner.start(stack.newDirectory("hot-path-"), benchJvm(HOT_PATH)).await();
     Matcher line = HOT_PATH_LINE.matcher(result.stdout);
     if (result.exitCode != 0 || !line.find()) {
       print(out, "(hot path not measured: " + result + ")");
@@ -286,9 +281,6 @@ public final class Bench {
     print(out, "Hot path, CPU per record in a warm JVM: " + line.group() + "\n");
     return Double.parseDouble(line.group(1)) / 1000;
   }
-
-  private static final Pattern HOT_PATH_LINE =
-      Pattern.compile("([0-9.]+) ns mapping \\+ Parquet \\([0-9.]+ \\+ [0-9.]+\\)");
 
   /** The goals table: each goal, what this run measured, met or missed. */
   private static void goals(
@@ -545,11 +537,11 @@ public final class Bench {
     return measured;
   }
 
-  /** Runs {@link NaivePipeline} in a JVM of its own, on the job's settings for {@code table}. */
-  private static Measured runNaive(LocalStack stack, String topic, String name, String codec)
-      throws IOException, InterruptedException {
-    Path workDir = stack.newDirectory("bench-" + name + "-");
-    Map<String, String> settings = stack.jobSettings(topic, "lake." + name, "bench", workDir);
+  /**
+   * A JVM of its own for {@code mainClass} of the bench profile's class path, with the naive
+   * pipeline's heap and {@code bench.jvm-options}.
+   */
+  private static List<String> benchJvm(String mainClass) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
@@ -558,8 +550,16 @@ public final class Bench {
         command.add(option);
       }
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add("io.github.ingest.job.bench.NaivePipeline");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    return command;
+  }
+
+  /** Runs {@link NaivePipeline} in a JVM of its own, on the job's settings for {@code table}. */
+  private static Measured runNaive(LocalStack stack, String topic, String name, String codec)
+      throws IOException, InterruptedException {
+    Path workDir = stack.newDirectory("bench-" + name + "-");
+    Map<String, String> settings = stack.jobSettings(topic, "lake." + name, "bench", workDir);
+    List<String> command = benchJvm("io.github.ingest.job.bench.NaivePipeline");
     command.add("bootstrap=" + settings.get("kafka.bootstrap-servers"));
     command.add("topic=" + topic);
     command.add("table=lake." + name);
