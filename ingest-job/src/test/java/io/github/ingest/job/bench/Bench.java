@@ -334,12 +334,12 @@ public final class Bench {
             nothing.wallSeconds,
             fixed <= 2.0 ? "met" : "missed"));
     List<Long> sizes = new ArrayList<>(bySize.keySet());
-    Measured smallest = bySize.get(sizes.get(0)).get(OURS);
-    Measured largest = bySize.get(sizes.get(sizes.size() - 1)).get(OURS);
     if (sizes.size() < 2) {
       print(out, "| peak RSS, and throughput, at 10M against 1M | needs two sizes | |");
       return;
     }
+    Measured smallest = bySize.get(sizes.get(0)).get(OURS);
+    Measured largest = bySize.get(sizes.get(sizes.size() - 1)).get(OURS);
     double rssRatio = largest.peakRssKb / (double) smallest.peakRssKb;
     print(
         out,
@@ -528,10 +528,7 @@ public final class Bench {
             settings,
             options.isEmpty() ? Map.of() : Map.of("JAVA_OPTS", options),
             "run");
-    Sampled sampled = sampleWhileAlive(running.pid(), running::isAlive);
-    JobRunner.Result result = running.await();
-    Measured measured =
-        measured(started, sampled, result.exitCode, result.stdout, result.toString());
+    Measured measured = timed(started, running);
     measured.workDir = workDir;
     measured.settings = settings;
     return measured;
@@ -578,10 +575,15 @@ public final class Bench {
           }
         });
     long started = System.nanoTime();
-    JobRunner.Running running = JobRunner.start(workDir, command);
+    return timed(started, JobRunner.start(workDir, command));
+  }
+
+  /** The run of {@code running}, started at {@code startedNanos}, sampled until it ends. */
+  private static Measured timed(long startedNanos, JobRunner.Running running)
+      throws InterruptedException {
     Sampled sampled = sampleWhileAlive(running.pid(), running::isAlive);
     JobRunner.Result result = running.await();
-    return measured(started, sampled, result.exitCode, result.stdout, result.toString());
+    return measured(startedNanos, sampled, result.exitCode, result.stdout, result.toString());
   }
 
   /**
