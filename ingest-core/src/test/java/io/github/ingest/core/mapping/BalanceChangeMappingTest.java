@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,6 +148,56 @@ class BalanceChangeMappingTest {
     assertThat(value(row, "bln_chg_real_balance")).isEqualTo(new BigDecimal(expected));
   }
 
+  @Test
+  void readsPlainDecimalsAsBigDecimalDoes() {
+    Random random = new Random(42);
+    int read = 0;
+    for (int i = 0; i < 200_000; i++) {
+      int precision = 1 + random.nextInt(38);
+      int scale = random.nextInt(precision + 1);
+      String text = plainNumber(random, precision + 2, scale + 3);
+      BigDecimal value = new BigDecimal(text).stripTrailingZeros();
+      int integerDigits = value.signum() == 0 ? 0 : Math.max(0, value.precision() - value.scale());
+      boolean fits = Math.max(0, value.scale()) <= scale && integerDigits <= precision - scale;
+      BigDecimal plain =
+          RecordMapper.plainDecimal(text.toCharArray(), 0, text.length(), precision, scale);
+      if (fits && integerDigits + scale <= 36) {
+        assertThat(plain).as(text).isEqualTo(value.setScale(scale));
+        read++;
+      } else {
+        assertThat(plain).as(text + " at decimal(%d,%d)", precision, scale).isNull();
+      }
+    }
+    assertThat(read).isGreaterThan(50_000);
+    for (String notPlain :
+        new String[] {"", "-", "+1", "1.", ".5", "1e5", "1.5E-3", "1,5", "--1"}) {
+      assertThat(RecordMapper.plainDecimal(notPlain.toCharArray(), 0, notPlain.length(), 29, 17))
+          .as(notPlain)
+          .isNull();
+    }
+    char[] within = "x-12.50y".toCharArray();
+    assertThat(RecordMapper.plainDecimal(within, 1, 6, 4, 2)).isEqualTo(new BigDecimal("-12.50"));
+  }
+
+  /** {@code -?[0-9]+(\.[0-9]+)?} with leading and trailing zeros now and then. */
+  private static String plainNumber(Random random, int maxIntegerDigits, int maxFractionDigits) {
+    StringBuilder text = new StringBuilder(random.nextBoolean() ? "-" : "");
+    text.append("0".repeat(random.nextInt(4) == 0 ? random.nextInt(3) : 0));
+    int integerDigits = 1 + random.nextInt(maxIntegerDigits);
+    for (int i = 0; i < integerDigits; i++) {
+      text.append((char) ('0' + random.nextInt(10)));
+    }
+    if (random.nextBoolean()) {
+      text.append('.');
+      int fractionDigits = 1 + random.nextInt(maxFractionDigits);
+      for (int i = 0; i < fractionDigits; i++) {
+        text.append((char) ('0' + random.nextInt(10)));
+      }
+      text.append("0".repeat(random.nextInt(4) == 0 ? random.nextInt(5) : 0));
+    }
+    return text.toString();
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -187,6 +238,11 @@ class BalanceChangeMappingTest {
         "-2147483648|-2147483648",
         "2147483647|2147483647",
         "\"2147483647\"|2147483647",
+        "\"-2147483648\"|-2147483648",
+        "\"0042\"|42",
+        "\"+42\"|42",
+        "\"-0\"|0",
+        "\"4.2E1\"|42",
         "42.0|42",
         "4.2E1|42"
       })
@@ -202,6 +258,8 @@ class BalanceChangeMappingTest {
         "2147483648|2147483648|out of range",
         "-2147483649|-2147483649|out of range",
         "\"2147483648\"|\"2147483648\"|out of range",
+        "\"-2147483649\"|\"-2147483649\"|out of range",
+        "\"-\"|\"-\"|",
         "99999999999999999999999|99999999999999999999999|out of range",
         "42.5|42.5|not an integer",
         "\"42.5\"|\"42.5\"|not an integer",

@@ -119,6 +119,41 @@ class NestedTypesTest {
   }
 
   @Test
+  void aKeyReadTwiceIsRejectedAtAnyDepthAndOtherKeysMayRepeat() {
+    for (String json :
+        List.of(
+            "{\"tags\":[],\"tags\":[\"a\"]}",
+            "{\"device\":{\"os\":\"a\",\"version\":1,\"os\":\"b\"}}",
+            "{\"device\":{\"os\":\"a\",\"screen\":{\"w\":1,\"w\":2}}}",
+            "{\"items\":[{\"sku\":\"a\",\"qty\":1,\"qty\":2}]}",
+            "{\"prices\":{\"eur\":1,\"usd\":2,\"eur\":3}}")) {
+      RecordRejectedException e = CHECK.rejection(json);
+      assertThat(e.kind()).as(json).isEqualTo(Kind.INVALID_JSON);
+      assertThat(e.getMessage()).as(json).startsWith("Cannot parse JSON: Duplicate field '");
+    }
+    Map<String, Object> row =
+        CHECK.row(
+            "{\"x\":1,\"x\":2,\"device\":{\"os\":\"a\",\"y\":1,\"y\":2},"
+                + "\"extra\":{\"z\":1,\"z\":2}}");
+    assertThat(((Object[]) row.get("device"))[0]).isEqualTo("a");
+    assertThat(row.get("extra")).isEqualTo("{\"z\":1,\"z\":2}");
+  }
+
+  @Test
+  void aKeyReadTwiceIsRejectedAmongMoreThan64() {
+    Mapping.Builder wide = Mapping.builder("wide");
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; i < 70; i++) {
+      wide.column(Column.optional("c" + i, ColumnType.parse("int"), field("f" + i)));
+      json.append("\"f").append(i).append("\":").append(i).append(',');
+    }
+    MappingCheck check = MappingCheck.of(wide.build());
+    assertThat(check.row(json.substring(0, json.length() - 1) + "}").get("c69")).isEqualTo(69);
+    assertThat(check.rejection(json + "\"f69\":0}").getMessage())
+        .startsWith("Cannot parse JSON: Duplicate field 'f69'");
+  }
+
+  @Test
   void aContainerOfTheWrongShapeIsRejected() {
     assertThat(CHECK.rejection("{\"tags\":\"a,b\"}").getMessage())
         .isEqualTo(
