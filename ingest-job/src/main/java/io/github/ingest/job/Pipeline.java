@@ -16,6 +16,7 @@ import org.apache.flink.api.common.time.Time;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
@@ -75,7 +76,11 @@ final class Pipeline {
             .batch(planned, batch.position)
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
             .policy(policy)
-            .failpoints(failpoints);
+            .failpoints(failpoints)
+            .exchange(
+                Submission.pipelined(env)
+                    ? StreamExchangeMode.PIPELINED
+                    : StreamExchangeMode.HYBRID_SELECTIVE);
     if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
       sink.deadLetters(
           rows.getSideOutput(MappingOperator.DEAD_LETTERS),

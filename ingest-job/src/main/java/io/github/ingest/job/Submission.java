@@ -8,10 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.BatchShuffleMode;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -51,9 +54,20 @@ final class Submission {
     return StreamExecutionEnvironment.getExecutionEnvironment(embedded(conf));
   }
 
-  /** The configuration of the embedded cluster: the {@code flink.*} settings, and a heartbeat. */
+  /**
+   * The configuration of the embedded cluster: the {@code flink.*} settings, a heartbeat, and
+   * unless those settings say otherwise, Flink's default scheduler with pipelined exchanges. The
+   * whole job then runs at once, as one pipelined region: rows pass from the mappers to the writers
+   * through the network buffers alone, nothing is spilled to disk, and the memory the batch shuffle
+   * would take is not needed.
+   */
   static Configuration embedded(JobConf conf) {
     Configuration config = Configuration.fromMap(conf.flinkSettings());
+    if (!config.contains(JobManagerOptions.SCHEDULER)
+        && !config.contains(ExecutionOptions.BATCH_SHUFFLE_MODE)) {
+      config.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.Default);
+      config.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BatchShuffleMode.ALL_EXCHANGES_PIPELINED);
+    }
     long interval = conf.progressInterval().toMillis();
     if (interval > 0 && !config.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
       config.set(
@@ -62,6 +76,15 @@ final class Submission {
               500L, Math.min(interval, HeartbeatManagerOptions.HEARTBEAT_INTERVAL.defaultValue())));
     }
     return config;
+  }
+
+  /**
+   * Whether the job's exchanges are pipelined: the adaptive batch scheduler, Flink's default for
+   * batch jobs, refuses them.
+   */
+  static boolean pipelined(StreamExecutionEnvironment env) {
+    return env.getConfiguration().get(ExecutionOptions.BATCH_SHUFFLE_MODE)
+        == BatchShuffleMode.ALL_EXCHANGES_PIPELINED;
   }
 
   /** Whether Flink's client ({@code flink run}) invoked the job, rather than {@code java}. */

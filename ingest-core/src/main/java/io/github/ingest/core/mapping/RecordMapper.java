@@ -118,7 +118,7 @@ public final class RecordMapper {
     if (value == null) {
       throw reject(Kind.NO_VALUE, -1, "Cannot map a record without a value (tombstone)");
     }
-    Object[] row = template.clone();
+    Object[] row = Arrays.copyOf(template, template.length);
     if (!root.children.isEmpty()) {
       if (value.length == 0) {
         throw reject(Kind.NO_VALUE, -1, "Cannot map an empty value");
@@ -150,7 +150,7 @@ public final class RecordMapper {
               + columns[column].name()
               + " is required");
     }
-    Object[] row = template.clone();
+    Object[] row = Arrays.copyOf(template, template.length);
     fromRecord(record, row);
     return row;
   }

@@ -58,6 +58,7 @@ public final class IcebergBatchSink {
   private TableLoader deadLetterLoader;
   private BadRecordPolicy policy = BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0);
   private Failpoints failpoints = Failpoints.NONE;
+  private StreamExchangeMode exchange = StreamExchangeMode.HYBRID_SELECTIVE;
 
   private IcebergBatchSink(DataStream<RowData> rows, Table table, TableLoader tableLoader) {
     this.rows = rows;
@@ -109,6 +110,18 @@ public final class IcebergBatchSink {
   /** Points where the committer halts, waits or fails, for tests of recovery; none by default. */
   public IcebergBatchSink failpoints(Failpoints newFailpoints) {
     this.failpoints = newFailpoints;
+    return this;
+  }
+
+  /**
+   * How rows cross to the writer of their partition (the table's {@code write.distribution-mode}
+   * {@code hash}): {@link StreamExchangeMode#HYBRID_SELECTIVE} by default, which the adaptive batch
+   * scheduler, Flink's default for batch jobs, accepts; {@link StreamExchangeMode#PIPELINED} under
+   * the default scheduler, so that the writers hold the mappers back instead of the exchange
+   * spilling what they have not consumed.
+   */
+  public IcebergBatchSink exchange(StreamExchangeMode newExchange) {
+    this.exchange = newExchange;
     return this;
   }
 
@@ -168,7 +181,7 @@ public final class IcebergBatchSink {
             null,
             false);
     SingleOutputStreamOperator<CommitInput> written =
-        distributed(input, target)
+        distributed(input, target, exchange)
             .transform(
                 name,
                 TypeInformation.of(CommitInput.class),
@@ -187,7 +200,8 @@ public final class IcebergBatchSink {
    * batch writes one file per partition (and target file size); with {@code none} each writer
    * writes every partition it sees. Rows are not sorted, only routed.
    */
-  static DataStream<RowData> distributed(DataStream<RowData> input, Table target) {
+  static DataStream<RowData> distributed(
+      DataStream<RowData> input, Table target, StreamExchangeMode exchange) {
     String mode =
         target
             .properties()
@@ -199,13 +213,12 @@ public final class IcebergBatchSink {
       return input;
     }
     Partitioner<Integer> byHash = (hash, writers) -> Math.floorMod(hash, writers);
-    // hybrid: the writers consume while the mappers produce, instead of after a full spill
     PartitionTransformation<RowData> routed =
         new PartitionTransformation<>(
             typed(input, target).getTransformation(),
             new CustomPartitionerWrapper<>(
                 byHash, new PartitionHash(target.schema(), target.spec())),
-            StreamExchangeMode.HYBRID_SELECTIVE);
+            exchange);
     return new DataStream<>(input.getExecutionEnvironment(), routed);
   }
 

@@ -37,6 +37,12 @@ public final class Tables {
   /** 128 MiB: one data file per writer and batch for most batches. */
   public static final long DEFAULT_TARGET_FILE_SIZE = 128L * 1024 * 1024;
 
+  /**
+   * 32 MiB: a writer holds the row group of each file it has open in memory, so this, not the
+   * batch's size, bounds its memory; Iceberg's default, 128 MiB, is a whole file.
+   */
+  public static final long DEFAULT_ROW_GROUP_SIZE = 32L * 1024 * 1024;
+
   private Tables() {}
 
   /**
@@ -92,6 +98,8 @@ public final class Tables {
         TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_HASH);
     properties.put(
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(DEFAULT_TARGET_FILE_SIZE));
+    properties.put(
+        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, Long.toString(DEFAULT_ROW_GROUP_SIZE));
     return properties;
   }
 

@@ -63,7 +63,8 @@ class RoutingTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     DataStream<RowData> rows = rowsTypedAsRowData(env);
 
-    DataStream<RowData> routed = IcebergBatchSink.distributed(rows, table);
+    DataStream<RowData> routed =
+        IcebergBatchSink.distributed(rows, table, StreamExchangeMode.HYBRID_SELECTIVE);
 
     assertThat(routed.getType()).isInstanceOf(InternalTypeInfo.class);
     assertThat(routed.getTransformation()).isInstanceOf(PartitionTransformation.class);
@@ -72,12 +73,24 @@ class RoutingTest {
   }
 
   @Test
+  void rowsCrossAPipelinedExchangeWhenAsked() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+
+    DataStream<RowData> routed =
+        IcebergBatchSink.distributed(rowsTypedAsRowData(env), table, StreamExchangeMode.PIPELINED);
+
+    assertThat(((PartitionTransformation<RowData>) routed.getTransformation()).getExchangeMode())
+        .isEqualTo(StreamExchangeMode.PIPELINED);
+  }
+
+  @Test
   void aTableWithoutHashDistributionGetsTheRowsAsTheyAre() {
     table.updateProperties().set(TableProperties.WRITE_DISTRIBUTION_MODE, "none").commit();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     DataStream<RowData> rows = rowsTypedAsRowData(env);
 
-    assertThat(IcebergBatchSink.distributed(rows, table)).isSameAs(rows);
+    assertThat(IcebergBatchSink.distributed(rows, table, StreamExchangeMode.HYBRID_SELECTIVE))
+        .isSameAs(rows);
   }
 
   @Test

@@ -50,7 +50,8 @@ class TablesTest {
     assertThat(((HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
     assertThat(table.properties())
         .containsEntry("write.parquet.compression-codec", "zstd")
-        .containsEntry("write.distribution-mode", "hash");
+        .containsEntry("write.distribution-mode", "hash")
+        .containsEntry("write.parquet.row-group-size-bytes", Long.toString(32L << 20));
   }
 
   @Test
