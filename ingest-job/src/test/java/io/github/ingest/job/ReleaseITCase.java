@@ -27,6 +27,13 @@ class ReleaseITCase {
     assertThat(home.resolve("lib")).isDirectory();
     assertThat(home.resolve("plugins")).isDirectory();
     assertThat(home.resolve("docs/batches.md")).exists();
+    // Akka's jar lies unpacked in lib/rpc, and Flink's loader, which would copy it to a
+    // temporary file at each start, is not shipped: the batches below ran on the release's loader
+    assertThat(home.resolve(ReleaseRpcSystemLoader.JAR)).isRegularFile();
+    try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+      assertThat(lib.map(jar -> jar.getFileName().toString()))
+          .noneMatch(name -> name.startsWith("flink-rpc-akka-loader"));
+    }
     String launcher = home.resolve("bin/ingest-job").toString();
 
     JobRunner.Result version = JobRunner.start(installed, List.of(launcher, "--version")).await();
