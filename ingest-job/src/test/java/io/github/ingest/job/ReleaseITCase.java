@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,23 @@ class ReleaseITCase {
     assertThat(next.exitCode).as(next.toString()).isZero();
     assertThat(next.stdout).contains("Batch 2 of kafka://").doesNotContain("[warning]");
     assertThat(archives(home)).hasSize(1).allMatch(name -> name.endsWith(".jsa"));
+    source.assertEveryMessageOnce();
+
+    // a flight recording (or a Java agent) turns class-data sharing off: JDK 17 crashes when a
+    // class file load hook meets the archive's classes of Flink's own class loaders
+    source.produce(1);
+    Path recording = installed.resolve("run.jfr");
+    JobRunner.Result recorded =
+        JobRunner.startLauncher(
+                home,
+                source.workDir,
+                source.settings,
+                Map.of("JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording),
+                "run")
+            .await();
+    assertThat(recorded.exitCode).as(recorded.toString()).isZero();
+    assertThat(recorded.stdout).contains("Batch 3 of kafka://");
+    assertThat(recording).isRegularFile();
     source.assertEveryMessageOnce();
   }
 
