@@ -76,11 +76,11 @@ final class Pipeline {
             .batch(planned, batch.position)
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
             .policy(policy)
-            .failpoints(failpoints)
-            .exchange(
-                Submission.pipelined(env)
-                    ? StreamExchangeMode.PIPELINED
-                    : StreamExchangeMode.HYBRID_SELECTIVE);
+            .failpoints(failpoints);
+    if (Submission.pipelined(env)) {
+      // else the sink's default, the hybrid exchange the adaptive batch scheduler accepts
+      sink.exchange(StreamExchangeMode.PIPELINED);
+    }
     if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
       sink.deadLetters(
           rows.getSideOutput(MappingOperator.DEAD_LETTERS),
