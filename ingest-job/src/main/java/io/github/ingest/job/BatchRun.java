@@ -97,7 +97,7 @@ final class BatchRun {
     }
     report.rolledBack(batch);
     BatchMetadata metadata = batch.metadata(conf, clock);
-    BatchState planned = batch.planned(metadata);
+    BatchState planned = batch.planned(conf, metadata);
     StreamExecutionEnvironment env = submission.environment();
     // read here, in the client, and shipped with the job: tasks never read the property
     Failpoints failpoints = Failpoints.fromSystemProperties();
@@ -105,7 +105,7 @@ final class BatchRun {
     JobType mode = graph.getJobType();
     Table table = batch.table.get();
     String jobId;
-    try (RunLease lease = RunLease.hold(table, planned.runId())) {
+    try (RunLease lease = RunLease.hold(table, planned.runId(), planned.started())) {
       jobId = execute(env, graph, batch, planned);
     }
     failpoints.reach(Failpoints.AFTER_COMMIT);

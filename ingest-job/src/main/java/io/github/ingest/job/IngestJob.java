@@ -89,7 +89,17 @@ public final class IngestJob {
         new Maintenance(conf, out).run();
         return EXIT_OK;
       } catch (Exception e) {
-        return failed(e, failure(e), err);
+        IngestException known = IngestException.in(e);
+        return failed(
+            e,
+            known != null
+                ? line(known)
+                : "maintenance of table "
+                    + conf.table()
+                    + " failed; what it committed stands, and the next maintain goes on from"
+                    + " there: "
+                    + reason(e),
+            err);
       }
     }
     RunSummary summary =

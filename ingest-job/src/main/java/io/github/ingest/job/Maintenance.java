@@ -5,6 +5,7 @@ import static io.github.ingest.job.Startup.setUp;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
+import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
@@ -14,10 +15,13 @@ import io.github.ingest.iceberg.maintenance.TableMaintenance;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.config.MaintenanceConf;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -53,17 +57,34 @@ final class Maintenance {
                 catalog.tableExists(conf.deadLetterTable())
                     ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
                     : Optional.<Table>empty());
-    Set<String> protect = new HashSet<>(RunLease.liveRuns(table, System.currentTimeMillis()));
-    deadLetters.ifPresent(letters -> protect.addAll(pendingDeadLetters(table, letters)));
+    BatchFormat.check(table, ((HasTableOperations) table).operations().current());
+    Supplier<Set<String>> pending =
+        () -> {
+          table.refresh();
+          return deadLetters.map(letters -> pendingDeadLetters(table, letters)).orElse(Set.of());
+        };
     Submission submission = new Submission(conf, out);
-    print(maintenance(table, submission).protect(protect).run());
-    deadLetters.ifPresent(
-        letters -> print(maintenance(letters, submission).protect(protect).run()));
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    // its own lease, in the target table as a batch's: another maintenance never fences it off
+    // while it runs, and its compaction output is named after it
+    try (RunLease lease = RunLease.hold(table, runId, started)) {
+      print(maintenance(table, submission, runId, started).protect(pending).run());
+      deadLetters.ifPresent(
+          letters ->
+              print(
+                  maintenance(letters, submission, runId, started)
+                      .runsOf(table)
+                      .protect(pending)
+                      .run()));
+    }
   }
 
-  private TableMaintenance maintenance(Table table, Submission submission) {
+  private TableMaintenance maintenance(
+      Table table, Submission submission, String runId, Instant started) {
     MaintenanceConf settings = conf.maintenance();
     return TableMaintenance.of(table, submission::environment)
+        .asRun(runId, started)
         .retention(settings.snapshotRetention(), settings.retainLast())
         .orphanAge(settings.orphanAge())
         .manifestMinCount(settings.manifestMinCount())

@@ -6,6 +6,7 @@ import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.mapping.Mapping;
+import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
@@ -86,6 +88,7 @@ final class PreparedBatch {
         setUp(
             "the catalog or its warehouse",
             () -> deadLetterTable(conf, catalog, table.isPresent() && write));
+    table.ifPresent(t -> BatchFormat.check(t, ((HasTableOperations) t).operations().current()));
     if (write && deadLetters.isPresent()) {
       setUp(
           "the catalog or its warehouse",
@@ -97,6 +100,10 @@ final class PreparedBatch {
     }
     BatchLedger.Position position =
         table.map(t -> BatchLedger.position(t, source)).orElse(BatchLedger.newSource());
+    if (position.last().isEmpty() && table.isPresent()) {
+      // after the catch-up, which reads the state, and before planning, which would start afresh
+      BatchLedger.checkNewSource(table.get(), source, conf.acceptedNewSource());
+    }
     if (write && position.rolledBack() && deadLetters.isPresent()) {
       long kept = position.after().map(BatchState::number).orElse(0L);
       setUp(
@@ -145,12 +152,16 @@ final class PreparedBatch {
         .build();
   }
 
-  /** The state the batch will commit, before its counts. */
-  BatchState planned(BatchMetadata batch) {
+  /**
+   * The state the batch will commit, before its counts; its summary also names the source by {@code
+   * conf}'s bootstrap servers, the key the first release reads.
+   */
+  BatchState planned(JobConf conf, BatchMetadata batch) {
     Map<Integer, Long> origin = position.last().isPresent() ? position.origin() : plan.starts();
     return BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
         .withLostFrom(plan.lostFrom())
-        .withSource(topicId, origin);
+        .withSource(topicId, origin)
+        .withServerKey(SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId()));
   }
 
   /**

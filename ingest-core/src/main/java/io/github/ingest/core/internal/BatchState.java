@@ -2,6 +2,9 @@ package io.github.ingest.core.internal;
 
 import io.github.ingest.core.batch.BatchMetadata;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +36,7 @@ public final class BatchState implements Serializable {
   private static final String KAFKA = "kafka://";
 
   static final String SOURCE = PREFIX + "source";
+  static final String SOURCE_ID = PREFIX + "source.id";
   static final String NUMBER = PREFIX + "batch.number";
   static final String TIMESTAMP = PREFIX + "batch.timestamp";
   static final String LOG_FILE_NAME = PREFIX + "batch.log-file-name";
@@ -61,6 +65,7 @@ public final class BatchState implements Serializable {
   private final long tombstones;
   private final String topicId;
   private final SortedMap<Integer, Long> origin;
+  private final String serverKey;
 
   private BatchState(
       String source,
@@ -76,7 +81,8 @@ public final class BatchState implements Serializable {
       long rejected,
       long tombstones,
       String topicId,
-      SortedMap<Integer, Long> origin) {
+      SortedMap<Integer, Long> origin,
+      String serverKey) {
     this.source = source;
     this.number = number;
     this.batchTimestamp = batchTimestamp;
@@ -91,6 +97,7 @@ public final class BatchState implements Serializable {
     this.tombstones = tombstones;
     this.topicId = topicId;
     this.origin = origin;
+    this.serverKey = serverKey;
   }
 
   /**
@@ -132,7 +139,8 @@ public final class BatchState implements Serializable {
         rejected,
         0,
         "",
-        Collections.emptySortedMap());
+        Collections.emptySortedMap(),
+        "");
   }
 
   /**
@@ -143,6 +151,21 @@ public final class BatchState implements Serializable {
   public BatchState withSource(String newTopicId, Map<Integer, Long> newOrigin) {
     Preconditions.checkArgument(newTopicId != null, "Invalid topic id: %s", newTopicId);
     return with(TOPIC_ID, newTopicId, ORIGIN, formatOffsets(newOrigin));
+  }
+
+  /**
+   * This state, recording it also under {@code newServerKey}, the key by bootstrap servers ({@code
+   * kafka://a:9092,b:9092/topic?group=g}) under which the first release looks its batches up in
+   * snapshot summaries: a downgraded job then continues after this batch instead of reading its
+   * range again. The key by cluster id stays in {@code ingest.source.id}.
+   */
+  public BatchState withServerKey(String newServerKey) {
+    Preconditions.checkArgument(
+        isServerKey(newServerKey), "Invalid source key by servers: %s", newServerKey);
+    Map<String, String> summary = toSummary();
+    summary.put(SOURCE, newServerKey);
+    summary.put(SOURCE_ID, source);
+    return fromSummary(summary);
   }
 
   /**
@@ -203,6 +226,10 @@ public final class BatchState implements Serializable {
     if (recorded == null) {
       return false;
     }
+    String id = summary.get(SOURCE_ID);
+    if (id != null) {
+      return source.equals(id) || source.equals(recorded);
+    }
     if (source.equals(recorded)) {
       return true;
     }
@@ -232,10 +259,11 @@ public final class BatchState implements Serializable {
    * @throws IllegalArgumentException if the summary holds no valid batch state
    */
   public static BatchState fromSummary(Map<String, String> summary) {
-    String source = summary.get(SOURCE);
-    Preconditions.checkArgument(source != null, "Invalid batch state: no %s", SOURCE);
+    String recorded = summary.get(SOURCE);
+    Preconditions.checkArgument(recorded != null, "Invalid batch state: no %s", SOURCE);
+    String id = summary.get(SOURCE_ID);
     return new BatchState(
-        source,
+        id != null ? id : recorded,
         parseLong(summary, NUMBER),
         required(summary, TIMESTAMP),
         required(summary, LOG_FILE_NAME),
@@ -250,13 +278,19 @@ public final class BatchState implements Serializable {
         parseLong(summary, REJECTED),
         summary.containsKey(TOMBSTONES) ? parseLong(summary, TOMBSTONES) : 0,
         summary.getOrDefault(TOPIC_ID, ""),
-        summary.containsKey(ORIGIN) ? parseOffsets(summary, ORIGIN) : Collections.emptySortedMap());
+        summary.containsKey(ORIGIN) ? parseOffsets(summary, ORIGIN) : Collections.emptySortedMap(),
+        id != null ? recorded : "");
   }
 
   /** The summary properties that record this state. */
   public Map<String, String> toSummary() {
     Map<String, String> summary = new LinkedHashMap<>();
-    summary.put(SOURCE, source);
+    if (serverKey.isEmpty()) {
+      summary.put(SOURCE, source);
+    } else {
+      summary.put(SOURCE, serverKey);
+      summary.put(SOURCE_ID, source);
+    }
     summary.put(NUMBER, Long.toString(number));
     summary.put(TIMESTAMP, batchTimestamp);
     summary.put(LOG_FILE_NAME, logFileName);
@@ -292,6 +326,19 @@ public final class BatchState implements Serializable {
 
   public String batchTimestamp() {
     return batchTimestamp;
+  }
+
+  /** When the batch's run started: its batch timestamp, which is UTC. */
+  public Instant started() {
+    return LocalDateTime.parse(batchTimestamp).toInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The key by bootstrap servers that the summary records in {@code ingest.source} for the first
+   * release; empty where the summary records {@link #source()} there.
+   */
+  public String serverKey() {
+    return serverKey;
   }
 
   public String logFileName() {
@@ -376,7 +423,8 @@ public final class BatchState implements Serializable {
         && stopOffsets.equals(that.stopOffsets)
         && lostFrom.equals(that.lostFrom)
         && topicId.equals(that.topicId)
-        && origin.equals(that.origin);
+        && origin.equals(that.origin)
+        && serverKey.equals(that.serverKey);
   }
 
   @Override

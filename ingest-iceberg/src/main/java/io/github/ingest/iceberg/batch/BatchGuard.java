@@ -18,14 +18,16 @@ import org.apache.iceberg.exceptions.ValidationException;
  * committed meanwhile. This check runs on the very metadata each attempt builds on; the catalog's
  * atomic swap from that metadata makes it a compare-and-swap. An attempt on metadata that already
  * holds the run's batch (an earlier attempt committed it, but its answer was lost) succeeds without
- * committing again. A failure of the catalog that does not say whether the swap happened is
- * reported as Iceberg's {@code CommitStateUnknownException}, so nothing is cleaned up after it.
+ * committing again. A run that started before the table's {@link RunFence} is refused: maintenance
+ * may have removed its files. A failure of the catalog that does not say whether the swap happened
+ * is reported as Iceberg's {@code CommitStateUnknownException}, so nothing is cleaned up after it.
  */
 public final class BatchGuard extends ForwardingTableOperations {
 
   private final String source;
   private final String runId;
   private final long number;
+  private final java.time.Instant started;
   private final BatchLedger.Position planned;
   private boolean uncertain;
   private boolean alreadyCommitted;
@@ -35,6 +37,7 @@ public final class BatchGuard extends ForwardingTableOperations {
     this.source = batch.source();
     this.runId = batch.runId();
     this.number = batch.number();
+    this.started = batch.started();
     this.planned = planned;
   }
 
@@ -60,6 +63,13 @@ public final class BatchGuard extends ForwardingTableOperations {
       // and Iceberg must not clean up the files that attempt committed
       alreadyCommitted = true;
       return;
+    }
+    if (planned != null && RunFence.revokes(base, started)) {
+      throw new RunRevokedException(
+          "Cannot commit batch %s of %s (run %s): table maintenance revoked runs that started"
+              + " before %s, and this one started at %s, so files it wrote may have been removed;"
+              + " nothing of it is committed, and the next run reads its range again",
+          number, source, runId, RunFence.of(base).orElseThrow(), started);
     }
     if (planned != null) {
       BatchLedger.Position found = BatchLedger.position(base, source);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.IngestException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringWriter;
@@ -15,8 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -84,6 +88,39 @@ public final class BatchLedger {
       return new Position(last, last, false);
     }
     return new Position(last, null, true);
+  }
+
+  /**
+   * Refuses to start {@code source} afresh on a table that holds rows already, unless {@code
+   * acceptedSnapshotId} is the id of the table's current snapshot: its state may have been removed
+   * (an {@code ALTER TABLE ... UNSET TBLPROPERTIES}, a tool that rewrote the properties, with the
+   * history expired), and a fresh start would ingest its records again.
+   *
+   * @throws IngestException with {@link ExitCode#BAD_CONFIG}, naming the setting and the id
+   */
+  public static void checkNewSource(Table table, String source, String acceptedSnapshotId) {
+    Snapshot current = table.currentSnapshot();
+    if (current == null || Long.toString(current.snapshotId()).equals(acceptedSnapshotId)) {
+      return;
+    }
+    long rows =
+        PropertyUtil.propertyAsLong(current.summary(), SnapshotSummary.TOTAL_RECORDS_PROP, -1);
+    if (rows == 0) {
+      return;
+    }
+    throw new IngestException(
+        ExitCode.BAD_CONFIG,
+        String.format(
+            "Cannot start %s as a new source on table %s: the table holds %s rows but no batch"
+                + " state of this source (was its %s property removed and the history expired?)."
+                + " Starting afresh reads from the consumer group's offsets or"
+                + " kafka.starting-offsets and can ingest records twice. If the source is new to"
+                + " this table, or to accept that, set table.accept-new-source=%d",
+            source,
+            table.name(),
+            rows < 0 ? "some" : Long.toString(rows),
+            propertyKey(source),
+            current.snapshotId()));
   }
 
   /**

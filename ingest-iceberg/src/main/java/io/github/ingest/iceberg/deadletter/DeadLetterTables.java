@@ -4,8 +4,10 @@ import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.DeadLetterColumn;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
+import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.table.TableSchemas;
 import io.github.ingest.iceberg.table.Tables;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NotFoundException;
@@ -93,11 +96,12 @@ public final class DeadLetterTables {
    * Writes a manifest listing {@code files}, next to {@code deadLetters}' metadata, and returns its
    * encoding for a target snapshot summary.
    */
-  public static String writeManifest(Table deadLetters, List<DataFile> files, String runId) {
+  public static String writeManifest(Table deadLetters, List<DataFile> files, BatchState batch) {
+    // named after its run, as the batch's data files are: maintenance tells an orphan by its name
     String location =
         ((HasTableOperations) deadLetters)
             .operations()
-            .metadataFileLocation("dead-letters-" + runId + ".avro");
+            .metadataFileLocation(RunFiles.prefix(batch) + "-dead-letters.avro");
     ManifestWriter<DataFile> writer =
         ManifestFiles.write(deadLetters.spec(), deadLetters.io().newOutputFile(location));
     try {
@@ -128,10 +132,12 @@ public final class DeadLetterTables {
     AppendFiles append = transaction.newAppend().appendManifest(decoded);
     batch.toSummary().forEach(append::set);
     append.commit();
-    transaction
-        .updateProperties()
-        .set(BatchLedger.propertyKey(batch.source()), BatchLedger.encode(batch.toSummary()))
-        .commit();
+    UpdateProperties properties =
+        transaction
+            .updateProperties()
+            .set(BatchLedger.propertyKey(batch.source()), BatchLedger.encode(batch.toSummary()));
+    BatchFormat.stamp(properties);
+    properties.commit();
     transaction.commitTransaction();
     LOG.info(
         "Committed {} dead letters of {} to table {}",

@@ -1,5 +1,6 @@
 package io.github.ingest.iceberg.maintenance;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ public final class MaintenanceReport {
   long snapshotsBefore;
   long snapshotsExpired;
   long orphans;
+  Instant fence;
   long orphanBytes;
   long manifestsBefore;
   long manifestsRewritten;
@@ -91,7 +93,14 @@ public final class MaintenanceReport {
             snapshotsExpired));
     lines.add(
         String.format(
-            Locale.ROOT, "  orphans:   %s%d files (%s) removed", did, orphans, bytes(orphanBytes)));
+            Locale.ROOT,
+            "  orphans:   %s%d files (%s) removed%s",
+            did,
+            orphans,
+            bytes(orphanBytes),
+            fence == null
+                ? ""
+                : "; runs started before " + fence + (dryRun ? " would be" : "") + " revoked"));
     lines.add(
         manifestsRewritten == 0
             ? String.format(Locale.ROOT, "  manifests: %d, left as they are", manifestsBefore)

@@ -1,14 +1,17 @@
 package io.github.ingest.iceberg.maintenance;
 
+import io.github.ingest.iceberg.batch.RunFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +27,14 @@ import org.slf4j.LoggerFactory;
  * A small file in the table's metadata directory that a running batch rewrites every {@link
  * #HEARTBEAT}, so that maintenance never takes the files of a batch still running for orphans. A
  * run that ends removes its lease; a killed run's lease stops being renewed and is stale after
- * {@link #STALE}.
+ * {@link #STALE}. The lease is named after its run ({@link RunFiles}), so maintenance knows when a
+ * live run started and never moves the {@link io.github.ingest.iceberg.batch.RunFence} past it.
+ *
+ * <p>A lease is liveness, not safety: a run whose lease went stale (a paused JVM) is protected by
+ * the fence, which refuses its commit once maintenance removed its files.
  *
  * <pre>{@code
- * try (RunLease lease = RunLease.hold(table, runId)) {
+ * try (RunLease lease = RunLease.hold(table, runId, started)) {
  *   // write and commit the batch
  * }
  * }</pre>
@@ -56,9 +63,12 @@ public final class RunLease implements AutoCloseable {
             });
   }
 
-  /** Takes the lease of run {@code runId} on {@code table} and renews it until closed. */
-  public static RunLease hold(Table table, String runId) {
-    RunLease lease = new RunLease(table.io(), location(table, runId));
+  /**
+   * Takes the lease of run {@code runId}, which started at {@code started}, on {@code table} and
+   * renews it until closed.
+   */
+  public static RunLease hold(Table table, String runId, Instant started) {
+    RunLease lease = new RunLease(table.io(), location(table, RunFiles.prefix(started, runId)));
     lease.renew();
     lease.renewer.scheduleWithFixedDelay(
         lease::renewQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,16 +76,23 @@ public final class RunLease implements AutoCloseable {
   }
 
   /**
-   * The run ids whose lease on {@code table} was renewed within {@link #STALE} before {@code
-   * nowMillis}: batches that may still be running. Empty where the table's file system cannot list
-   * files.
+   * The runs whose lease on {@code table} was renewed within {@link #STALE} before {@code
+   * nowMillis}, by run id, with when each started (unknown for the leases of releases before run
+   * starts were in their names): runs that may still be running. Empty where the table's file
+   * system cannot list files.
    */
-  public static Set<String> liveRuns(Table table, long nowMillis) {
-    Set<String> live = new HashSet<>();
+  public static Map<String, Optional<Instant>> liveRuns(Table table, long nowMillis) {
+    Map<String, Optional<Instant>> live = new HashMap<>();
     for (FileInfo file : leases(table)) {
       if (file.createdAtMillis() > nowMillis - STALE.toMillis()) {
         String name = file.location().substring(file.location().lastIndexOf('/') + 1);
-        live.add(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+        String run = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+        Optional<RunFiles.Run> named = RunFiles.runOf(run + "-lease");
+        if (named.isPresent()) {
+          live.put(named.get().id(), Optional.of(named.get().startSecond()));
+        } else {
+          live.put(run, Optional.empty());
+        }
       }
     }
     return live;
@@ -103,8 +120,10 @@ public final class RunLease implements AutoCloseable {
     return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
   }
 
-  private static String location(Table table, String runId) {
-    return ((HasTableOperations) table).operations().metadataFileLocation(PREFIX + runId + SUFFIX);
+  private static String location(Table table, String runPrefix) {
+    return ((HasTableOperations) table)
+        .operations()
+        .metadataFileLocation(PREFIX + runPrefix + SUFFIX);
   }
 
   private void renew() {

@@ -1,30 +1,38 @@
 package io.github.ingest.iceberg.maintenance;
 
+import io.github.ingest.iceberg.batch.ForwardingTableOperations;
+import io.github.ingest.iceberg.batch.RunFence;
+import io.github.ingest.iceberg.batch.RunFiles;
+import io.github.ingest.iceberg.sink.PrefixedLocationProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
-import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.actions.RewriteDataFilesActionResult;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.actions.Actions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -36,30 +44,19 @@ import org.slf4j.LoggerFactory;
  * small data files (Iceberg's Flink rewrite action, bin-packing each partition to the target file
  * size), expires old snapshots, removes the files of failed runs, and rewrites small manifests.
  *
- * <p>It never touches a file it cannot prove to be an orphan: only files whose names say a batch
- * wrote them ({@code <log file base name>-<run id>-...}), that no snapshot references, whose run
- * holds no live {@link RunLease}, and that are older than the orphan age. The source's batch state
- * is a table property, so expiring snapshots cannot reset it.
+ * <p>It never touches a file it cannot prove to be an orphan ({@link OrphanFiles}): before it
+ * removes any, it commits a {@link RunFence} that revokes every run it may take files of, so no
+ * such run can commit them afterwards. The source's batch state is a table property, so expiring
+ * snapshots cannot reset it.
  *
  * <pre>{@code
  * MaintenanceReport report =
  *     TableMaintenance.of(table, () -> env).retention(Duration.ofDays(7), 50).run();
  * }</pre>
- *
- * <p>Over 300 lines because its four steps share the table's file listing, size and age rules; each
- * step is one method.
  */
 public final class TableMaintenance {
 
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
-  private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
-  /** A data file a batch wrote: {@code 2026-11-23_10-00-00-<run id>-...}; group 1 is the run. */
-  static final Pattern BATCH_FILE =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}-(" + UUID + ")-.+");
-
-  /** A dead-letter manifest a batch wrote; group 1 is the run. */
-  static final Pattern DEAD_LETTER_MANIFEST = Pattern.compile("dead-letters-(" + UUID + ")\\.avro");
 
   private final Table table;
   private final Supplier<StreamExecutionEnvironment> flink;
@@ -68,11 +65,15 @@ public final class TableMaintenance {
   private Duration orphanAge = Duration.ofDays(1);
   private int manifestMinCount = 16;
   private boolean dryRun;
-  private Set<String> protectedRuns = Set.of();
+  private Supplier<Set<String>> protectedRuns = Set::of;
+  private Table runsOf;
+  private String runId = UUID.randomUUID().toString();
+  private Instant started = Instant.now();
 
   private TableMaintenance(Table table, Supplier<StreamExecutionEnvironment> flink) {
     this.table = table;
     this.flink = flink;
+    this.runsOf = table;
   }
 
   /** Maintenance of {@code table}, compacting on the Flink environment {@code flink} gives. */
@@ -105,9 +106,32 @@ public final class TableMaintenance {
     return this;
   }
 
-  /** Runs whose files are never orphans, such as runs whose dead letters are still pending. */
-  public TableMaintenance protect(Set<String> runIds) {
-    this.protectedRuns = Set.copyOf(runIds);
+  /**
+   * Runs whose files are never orphans, such as runs whose dead letters are still pending; asked
+   * after the fence is committed, so a run that committed before it is among them.
+   */
+  public TableMaintenance protect(Supplier<Set<String>> runIds) {
+    this.protectedRuns = runIds;
+    return this;
+  }
+
+  /**
+   * The table whose batches write into this one ({@code table} itself by default; the target table
+   * for its dead-letter table): its leases are the runs that are alive, and its fence is raised
+   * with this table's before any file is removed.
+   */
+  public TableMaintenance runsOf(Table target) {
+    this.runsOf = target;
+    return this;
+  }
+
+  /**
+   * This maintenance's own run: its compaction output is named after it, and its commits are
+   * refused once another maintenance fenced it off.
+   */
+  public TableMaintenance asRun(String newRunId, Instant newStarted) {
+    this.runId = newRunId;
+    this.started = newStarted;
     return this;
   }
 
@@ -164,7 +188,7 @@ public final class TableMaintenance {
       return;
     }
     RewriteDataFilesActionResult result =
-        Actions.forTable(flink.get(), table)
+        Actions.forTable(flink.get(), asRun(table))
             .rewriteDataFiles()
             .targetSizeInBytes(targetFileSize(table))
             .execute();
@@ -213,53 +237,29 @@ public final class TableMaintenance {
       LOG.warn("The file system of table {} cannot list files: no orphans removed", table.name());
       return;
     }
-    SupportsPrefixOperations files = (SupportsPrefixOperations) table.io();
-    Set<String> protect = new HashSet<>(protectedRuns);
-    protect.addAll(RunLease.liveRuns(table, now));
-    long olderThan = now - orphanAge.toMillis();
-    Set<String> manifests = new HashSet<>();
-    Set<String> referenced = referencedFiles(manifests);
-    List<FileInfo> orphans = new ArrayList<>();
-    boolean matchedOne = referenced.isEmpty();
-    for (FileInfo file : files.listPrefix(dataLocation(table))) {
-      String key = key(file.location());
-      if (referenced.contains(key)) {
-        matchedOne = true;
-        continue;
-      }
-      Matcher batch = BATCH_FILE.matcher(name(file.location()));
-      if (batch.matches()
-          && !protect.contains(batch.group(1))
-          && file.createdAtMillis() < olderThan) {
-        orphans.add(file);
+    Map<String, Optional<Instant>> live = RunLease.liveRuns(runsOf, now);
+    Instant fence = Instant.ofEpochMilli(now).minus(orphanAge);
+    for (Optional<Instant> liveStart : live.values()) {
+      if (liveStart.isPresent() && liveStart.get().isBefore(fence)) {
+        fence = liveStart.get();
       }
     }
-    if (!matchedOne) {
-      // the listing names files otherwise than the table does: nothing can be proved an orphan
-      LOG.warn(
-          "Cannot match the files listed under {} to those table {} references: no orphans"
-              + " removed",
-          dataLocation(table),
-          table.name());
-      return;
-    }
-    String metadata = ((HasTableOperations) table).operations().metadataFileLocation("");
-    for (FileInfo file : files.listPrefix(metadata)) {
-      String name = name(file.location());
-      Matcher manifest = DEAD_LETTER_MANIFEST.matcher(name);
-      boolean staleLease =
-          RunLease.isLease(file.location())
-              && file.createdAtMillis() < Math.min(olderThan, now - RunLease.STALE.toMillis());
-      boolean oldManifest =
-          manifest.matches()
-              && !protect.contains(manifest.group(1))
-              && !manifests.contains(key(file.location()))
-              && file.createdAtMillis() < olderThan;
-      if (staleLease || oldManifest) {
-        orphans.add(file);
+    if (!dryRun) {
+      // committed before anything is deleted: a run that started before the fence can no longer
+      // commit, so whatever of its files is removed below, no snapshot will ever reference it
+      fence = RunFence.raise(runsOf, fence);
+      if (runsOf != table) {
+        fence = RunFence.raise(table, fence);
       }
     }
-    for (FileInfo orphan : orphans) {
+    report.fence = fence;
+    table.refresh();
+    // read after the fence: a run that committed before it is in the table now
+    Set<String> protect = new HashSet<>(protectedRuns.get());
+    protect.addAll(live.keySet());
+    OrphanFiles orphans =
+        new OrphanFiles(table, fence, now - orphanAge.toMillis(), now - RunLease.STALE.toMillis());
+    for (FileInfo orphan : orphans.find(protect)) {
       LOG.info("{} orphan file {}", dryRun ? "Would remove" : "Removing", orphan.location());
       report.orphans++;
       report.orphanBytes += orphan.size();
@@ -267,31 +267,6 @@ public final class TableMaintenance {
         table.io().deleteFile(orphan.location());
       }
     }
-    if (!orphans.isEmpty()) {
-      LOG.info(
-          "{} {} orphan files of table {}",
-          dryRun ? "Would remove" : "Removed",
-          orphans.size(),
-          table.name());
-    }
-  }
-
-  /** Every data file any snapshot references, by {@link #key}; {@code manifests} gets theirs. */
-  private Set<String> referencedFiles(Set<String> manifests) {
-    Set<String> referenced = new HashSet<>();
-    for (Snapshot snapshot : table.snapshots()) {
-      for (ManifestFile manifest : snapshot.allManifests(table.io())) {
-        if (!manifests.add(key(manifest.path()))) {
-          continue;
-        }
-        try (CloseableIterable<String> paths = ManifestFiles.readPaths(manifest, table.io())) {
-          paths.forEach(path -> referenced.add(key(path)));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return referenced;
   }
 
   private void rewriteManifests(MaintenanceReport report) {
@@ -306,14 +281,19 @@ public final class TableMaintenance {
             TableProperties.MANIFEST_TARGET_SIZE_BYTES_DEFAULT);
     List<ManifestFile> manifests = current.dataManifests(table.io());
     report.manifestsBefore = manifests.size();
+    report.manifestsAfter = manifests.size();
     long small = manifests.stream().filter(m -> m.length() < target).count();
-    if (small < manifestMinCount) {
-      report.manifestsAfter = manifests.size();
+    long smallBytes =
+        manifests.stream().filter(m -> m.length() < target).mapToLong(ManifestFile::length).sum();
+    // merged into manifests of the target size: rewriting makes fewer, or it is not worth a commit
+    long merged = (smallBytes + target - 1) / target;
+    if (small < manifestMinCount || merged >= small) {
       return;
     }
     report.manifestsRewritten = small;
     if (!dryRun) {
-      table.rewriteManifests().rewriteIf(m -> m.length() < target).commit();
+      // without a clustering, Iceberg rewrites nothing and commits the same manifests again
+      table.rewriteManifests().clusterBy(file -> 0).rewriteIf(m -> m.length() < target).commit();
       table.refresh();
       report.manifestsAfter = table.currentSnapshot().dataManifests(table.io()).size();
     }
@@ -373,21 +353,33 @@ public final class TableMaintenance {
     return location.endsWith("/") ? location : location + "/";
   }
 
-  private static String name(String location) {
-    return location.substring(location.lastIndexOf('/') + 1);
-  }
-
   /**
-   * A file's location without its scheme, so that {@code file:/x}, {@code /x} and {@code file:///x}
-   * are one file, as are {@code s3://b/k} and {@code s3a://b/k}.
+   * {@code base} with this maintenance's run as the writer: its files are named after the run, so a
+   * killed maintenance leaves orphans that a later one recognises, and its commits are refused once
+   * a {@link RunFence} revoked the run.
    */
-  static String key(String location) {
-    try {
-      URI uri = URI.create(location);
-      String path = uri.getPath() == null ? location : uri.getPath().replaceAll("/+", "/");
-      return (uri.getAuthority() == null ? "" : uri.getAuthority()) + path;
-    } catch (IllegalArgumentException e) {
-      return location;
-    }
+  private Table asRun(Table base) {
+    TableOperations ops = ((HasTableOperations) base).operations();
+    LocationProvider named =
+        new PrefixedLocationProvider(ops.locationProvider(), RunFiles.prefix(started, runId));
+    TableOperations fenced =
+        new ForwardingTableOperations(ops) {
+          @Override
+          public LocationProvider locationProvider() {
+            return named;
+          }
+
+          @Override
+          public void commit(TableMetadata current, TableMetadata metadata) {
+            if (RunFence.revokes(current, started)) {
+              throw new ValidationException(
+                  "Cannot commit the compaction of table %s: maintenance run %s started at %s,"
+                      + " before the fence %s another maintenance set, so its files may be gone",
+                  base.name(), runId, started, RunFence.of(current).orElseThrow());
+            }
+            super.commit(current, metadata);
+          }
+        };
+    return new BaseTable(fenced, base.name());
   }
 }

@@ -4,6 +4,7 @@ import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
+import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
@@ -22,6 +23,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.TableLoader;
@@ -126,11 +128,15 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
           ((HasTableOperations) deadLetters).operations().current().uuid());
       deadLetterState.put(
           DeadLetterTables.MANIFEST,
-          DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch.runId()));
+          DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch));
     }
     BatchGuard guard =
         BatchGuard.after(((HasTableOperations) table).operations(), batch, plannedFrom);
     try {
+      checkExist(table, dataFiles);
+      if (deadLetters != null) {
+        checkExist(deadLetters, deadLetterFiles);
+      }
       commit(table, guard, committed, dataFiles, deadLetterState, failpoints);
     } catch (ValidationException | CommitFailedException e) {
       if (getRuntimeContext().getAttemptNumber() == 0 && !guard.uncertain()) {
@@ -176,10 +182,12 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     files.forEach(append::appendFile);
     state.forEach(append::set);
     append.commit();
-    transaction
-        .updateProperties()
-        .set(BatchLedger.propertyKey(committed.source()), BatchLedger.encode(state))
-        .commit();
+    UpdateProperties properties =
+        transaction
+            .updateProperties()
+            .set(BatchLedger.propertyKey(committed.source()), BatchLedger.encode(state));
+    BatchFormat.stamp(properties);
+    properties.commit();
     failpoints.reach(Failpoints.BEFORE_COMMIT);
     transaction.commitTransaction();
   }
@@ -195,6 +203,23 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
     table.refresh();
     DeadLetterTables.catchUp(table, deadLetters, batch.source(), "");
+  }
+
+  /**
+   * Fails the batch, before its commit, if one of {@code files} is gone: something removed it while
+   * the batch ran (an orphan-file clean-up of another tool with too short an age), and a snapshot
+   * that referenced it would make the table unreadable.
+   */
+  private void checkExist(Table target, List<DataFile> files) {
+    for (DataFile file : files) {
+      if (!target.io().newInputFile(file.path().toString()).exists()) {
+        throw new ValidationException(
+            "Cannot commit %s: its file %s is gone (removed by an orphan-file clean-up while the"
+                + " batch ran?); nothing of it is committed, and the next run reads its range"
+                + " again",
+            batch, file.path());
+      }
+    }
   }
 
   private void deleteUncommitted(Table table, Table deadLetters) {

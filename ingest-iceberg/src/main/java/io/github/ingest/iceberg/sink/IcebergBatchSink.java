@@ -5,6 +5,7 @@ import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.batch.RunFiles;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -161,11 +162,7 @@ public final class IcebergBatchSink {
   private SingleOutputStreamOperator<CommitInput> write(
       DataStream<RowData> input, Table target, CommitInput.Kind kind, String name) {
     // the run id in the name tells whose file an unreferenced one is, for orphan removal
-    String prefix =
-        batch.logFileName().substring(0, batch.logFileName().length() - ".log".length())
-            + "-"
-            + batch.runId();
-    Table writeTable = SerializableTable.copyOf(prefixed(target, prefix));
+    Table writeTable = SerializableTable.copyOf(prefixed(target, RunFiles.prefix(batch)));
     long targetFileSize =
         PropertyUtil.propertyAsLong(
             target.properties(),

@@ -9,14 +9,15 @@ import org.apache.iceberg.io.LocationProvider;
  * our writers only, never set as a table property, so other engines writing the table are not bound
  * to it.
  */
-final class PrefixedLocationProvider implements LocationProvider {
+public final class PrefixedLocationProvider implements LocationProvider {
 
   private static final long serialVersionUID = 1L;
 
   private final LocationProvider delegate;
   private final String prefix;
 
-  PrefixedLocationProvider(LocationProvider delegate, String prefix) {
+  /** Names every data file {@code <prefix>-<the name delegate gives>}. */
+  public PrefixedLocationProvider(LocationProvider delegate, String prefix) {
     this.delegate = delegate;
     this.prefix = prefix;
   }

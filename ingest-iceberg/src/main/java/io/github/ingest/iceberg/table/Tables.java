@@ -123,10 +123,29 @@ public final class Tables {
   /** {@code table}, evolved to hold {@code mapping}'s rows. */
   static Table evolve(Table table, Mapping mapping) {
     Schema existing = table.schema();
+    String format =
+        table.properties().getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, "parquet").trim();
+    if (!"parquet".equalsIgnoreCase(format)) {
+      throw incompatible(
+          table,
+          mapping,
+          TableProperties.DEFAULT_FILE_FORMAT
+              + " is "
+              + format
+              + ", but the job writes Parquet only; set it to parquet, or write the table with"
+              + " another engine");
+    }
     for (Types.NestedField field : existing.columns()) {
       if (mapping.column(field.name()) == null) {
+        // refused rather than left NULL: a column someone added is data someone expects, and a
+        // mapping that silently never fills it would hide that from both sides
         throw incompatible(
-            table, mapping, "it has column " + field.name() + ", which the mapping does not fill");
+            table,
+            mapping,
+            "it has column "
+                + field.name()
+                + ", which the mapping does not fill; add it to the mapping (an optional column"
+                + " whose field is absent is NULL), or drop it from the table");
       }
     }
     UpdateSchema update = table.updateSchema();

@@ -156,8 +156,7 @@ class DeadLetterTablesTest {
         DeadLetterTables.TABLE_UUID,
         ((HasTableOperations) deadLetters).operations().current().uuid());
     state.put(
-        DeadLetterTables.MANIFEST,
-        DeadLetterTables.writeManifest(deadLetters, letters, batch.runId()));
+        DeadLetterTables.MANIFEST, DeadLetterTables.writeManifest(deadLetters, letters, batch));
     AppendFiles append = target.newAppend();
     state.forEach(append::set);
     append.commit();

@@ -3,15 +3,20 @@ package io.github.ingest.iceberg.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.batch.RunFence;
+import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -58,13 +63,13 @@ class TableMaintenanceTest {
     String ofPendingRun = file(batchName(pending));
     String ofAnotherEngine = file("00000-0-" + UUID.randomUUID() + "-00001.parquet");
 
-    try (RunLease lease = RunLease.hold(table, running.toString())) {
+    try (RunLease lease = RunLease.hold(table, running.toString(), Instant.now())) {
       MaintenanceReport dryRun =
-          maintenance().protect(Set.of(pending.toString())).dryRun(true).run();
+          maintenance().protect(() -> Set.of(pending.toString())).dryRun(true).run();
       assertThat(dryRun.orphans()).isEqualTo(1);
       assertThat(Files.exists(Path.of(orphan))).isTrue();
 
-      MaintenanceReport report = maintenance().protect(Set.of(pending.toString())).run();
+      MaintenanceReport report = maintenance().protect(() -> Set.of(pending.toString())).run();
 
       assertThat(report.orphans()).isEqualTo(1);
       assertThat(Files.exists(Path.of(orphan))).isFalse();
@@ -85,6 +90,66 @@ class TableMaintenanceTest {
 
     assertThat(report.orphans()).isZero();
     assertThat(Files.exists(Path.of(orphan))).isTrue();
+  }
+
+  @Test
+  void removesOnlyFilesOfRunsThatStartedBeforeTheFence() {
+    RunFiles.Run run = RunFiles.runOf(batchName(UUID.randomUUID())).orElseThrow();
+    assertThat(run.startSecond()).isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
+    // the run started somewhere in 10:00:00.xxx: a fence at 10:00:00 may not revoke it
+    assertThat(run.revokedBy(Instant.parse("2026-12-01T10:00:00Z"))).isFalse();
+    assertThat(run.revokedBy(Instant.parse("2026-12-01T10:00:00.999Z"))).isFalse();
+    assertThat(run.revokedBy(Instant.parse("2026-12-01T10:00:01Z"))).isTrue();
+    assertThat(RunFiles.runOf("00000-0-" + UUID.randomUUID() + "-00001.parquet")).isEmpty();
+  }
+
+  @Test
+  void theFenceIsCommittedBeforeAnyFileIsRemovedAndOnlyMovesForward() throws Exception {
+    table.newAppend().appendFile(dataFile(file(batchName(UUID.randomUUID())))).commit();
+    file(batchName(UUID.randomUUID()));
+    Instant before = Instant.now();
+
+    MaintenanceReport report = maintenance().run();
+
+    table.refresh();
+    Instant fence = RunFence.of(((HasTableOperations) table).operations().current()).orElseThrow();
+    assertThat(report.orphans()).isEqualTo(1);
+    assertThat(fence).isAfterOrEqualTo(before.truncatedTo(ChronoUnit.SECONDS));
+    assertThat(RunFence.raise(table, fence.minusSeconds(3600))).isEqualTo(fence);
+    assertThat(RunFence.raise(table, fence.plusSeconds(5))).isEqualTo(fence.plusSeconds(5));
+  }
+
+  @Test
+  void aLiveLeaseHoldsTheFenceBackToItsRunsStart() throws Exception {
+    table.newAppend().appendFile(dataFile(file(batchName(UUID.randomUUID())))).commit();
+    Instant started = Instant.parse("2026-12-01T09:00:00Z");
+    try (RunLease lease = RunLease.hold(table, UUID.randomUUID().toString(), started)) {
+      maintenance().run();
+    }
+    table.refresh();
+    assertThat(RunFence.of(((HasTableOperations) table).operations().current())).contains(started);
+  }
+
+  @Test
+  void rewritesSmallManifestsIntoFewerAndThenLeavesThemAlone() throws Exception {
+    // no data file is small: nothing to compact, so no Flink is needed
+    table.updateProperties().set("write.target-file-size-bytes", "1").commit();
+    for (int i = 0; i < 6; i++) {
+      table.newFastAppend().appendFile(dataFile(file(batchName(UUID.randomUUID())))).commit();
+    }
+    table.refresh();
+    assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(6);
+
+    MaintenanceReport first = maintenance().manifestMinCount(4).run();
+    table.refresh();
+    long snapshot = table.currentSnapshot().snapshotId();
+    MaintenanceReport second = maintenance().manifestMinCount(4).run();
+
+    table.refresh();
+    assertThat(first.manifestsRewritten).isEqualTo(6);
+    assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(1);
+    assertThat(second.manifestsRewritten).isZero();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
   }
 
   private TableMaintenance maintenance() {

@@ -2,11 +2,15 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
@@ -23,9 +28,11 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +225,110 @@ class BatchCommitDecisionTest {
     commit(batch(planned, other, 5), planned);
     assertThat(position().nextNumber()).isEqualTo(2);
     assertThat(BatchLedger.position(table, other).nextNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void theFirstReleaseFindsTheNewestBatchUnderItsKeyAndContinuesAfterIt() {
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 10).withServerKey(LEGACY);
+    commit(mine, planned);
+
+    // the first release's rule: the newest snapshot of the current history whose ingest.source
+    // is its key, from which it reads the number and the stop offsets
+    Snapshot found = null;
+    for (Snapshot snapshot :
+        SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
+      if (LEGACY.equals(snapshot.summary().get("ingest.source"))) {
+        found = snapshot;
+        break;
+      }
+    }
+    assertThat(found).isNotNull();
+    assertThat(found.summary())
+        .containsEntry("ingest.batch.number", "1")
+        .containsEntry("ingest.offsets.stop", "0:10")
+        .containsEntry("ingest.source.id", SOURCE);
+    assertThat(position().last().map(BatchState::source)).contains(SOURCE);
+    assertThat(position().nextNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchThatTheFirstReleaseCommittedAfterOursIsContinuedAfter() {
+    BatchLedger.Position planned = position();
+    commit(batch(planned, 10).withServerKey(LEGACY), planned);
+    // the first release, downgraded to, continues after batch 1: no property, its own key
+    BatchState theirs = batch(position(), LEGACY, 15);
+    AppendFiles append = table.newAppend().appendFile(dataFile());
+    theirs.withCounts(1, 0).toSummary().forEach(append::set);
+    append.commit();
+
+    BatchLedger.Position position = position();
+    assertThat(position.rolledBack()).isFalse();
+    assertThat(position.nextNumber()).isEqualTo(3);
+    assertThat(position.startOffsets()).contains(Map.of(0, 15L));
+  }
+
+  @Test
+  void aTableOfANewerFormatIsRefused() {
+    commitNext(10);
+    table
+        .updateProperties()
+        .set(BatchFormat.VERSION_PROPERTY, "4")
+        .set(BatchFormat.WRITTEN_BY_PROPERTY, "ingest-job 9.0")
+        .commit();
+    table.refresh();
+
+    assertThatThrownBy(() -> BatchFormat.check(table, current()))
+        .isInstanceOf(IngestException.class)
+        .hasMessageStartingWith("Cannot use table ingest.lake.t: its batch state is in format 4,")
+        .hasMessageContaining("written by ingest-job 9.0")
+        .hasMessageContaining("knows formats up to 3");
+    assertThat(
+            ((IngestException) catchThrowable(() -> BatchFormat.check(table, current())))
+                .exitCode())
+        .isEqualTo(ExitCode.BAD_CONFIG);
+  }
+
+  @Test
+  void eachCommitRecordsTheFormat() {
+    commitNext(10);
+    assertThat(table.properties())
+        .containsEntry(BatchFormat.VERSION_PROPERTY, "3")
+        .containsEntry(BatchFormat.WRITTEN_BY_PROPERTY, BatchFormat.release());
+    BatchFormat.check(table, current());
+  }
+
+  @Test
+  void aTableWithRowsButNoStateOfTheSourceIsRefusedUnlessAccepted() {
+    commitNext(10);
+    // the state property removed, and the batch's snapshot expired behind another engine's
+    table.updateProperties().remove(BatchLedger.propertyKey(SOURCE)).commit();
+    table.newAppend().appendFile(dataFile()).commit();
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+    table.refresh();
+    assertThat(position().last()).isEmpty();
+
+    long current = table.currentSnapshot().snapshotId();
+    assertThatThrownBy(() -> BatchLedger.checkNewSource(table, SOURCE, ""))
+        .isInstanceOf(IngestException.class)
+        .hasMessageStartingWith("Cannot start " + SOURCE + " as a new source on table")
+        .hasMessageContaining("the table holds 2 rows but no batch state of this source")
+        .hasMessageEndingWith("set table.accept-new-source=" + current);
+    assertThatThrownBy(() -> BatchLedger.checkNewSource(table, SOURCE, "12345"))
+        .isInstanceOf(IngestException.class);
+    BatchLedger.checkNewSource(table, SOURCE, Long.toString(current));
+  }
+
+  @Test
+  void anEmptyTableTakesANewSource() {
+    BatchLedger.checkNewSource(table, SOURCE, "");
+    table.newAppend().commit();
+    table.refresh();
+    BatchLedger.checkNewSource(table, SOURCE, "");
+  }
+
+  private TableMetadata current() {
+    return ((HasTableOperations) table).operations().current();
   }
 
   private BatchLedger.Position position() {

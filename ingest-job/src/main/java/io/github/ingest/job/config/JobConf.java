@@ -205,6 +205,11 @@ public final class JobConf {
   }
 
   /** The run id of a batch whose lost dead letters the operator gave up; {@code ""} for none. */
+  /** The snapshot id of {@code table.accept-new-source}, or {@code ""}. */
+  public String acceptedNewSource() {
+    return options.getOptional(JobOptions.ACCEPT_NEW_SOURCE).orElse("").trim();
+  }
+
   public String abandonedDeadLettersRun() {
     return options.getOptional(JobOptions.ABANDON_DEAD_LETTERS_RUN).orElse("").trim();
   }

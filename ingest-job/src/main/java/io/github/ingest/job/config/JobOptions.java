@@ -103,6 +103,16 @@ public final class JobOptions {
                   + " offsets under the same source; batch numbers go on. A run that finds a"
                   + " recreated topic stops with exit code 2 and prints the id.");
 
+  public static final ConfigOption<String> ACCEPT_NEW_SOURCE =
+      ConfigOptions.key("table.accept-new-source")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The id of the table's current snapshot, to start a source that has no batch"
+                  + " state on a table that holds rows already (another source's, or this"
+                  + " source's after its state was removed). A run that finds such a table stops"
+                  + " with exit code 2 and prints the id; it only works for that snapshot.");
+
   public static final ConfigOption<Boolean> COMMIT_GROUP_OFFSETS =
       ConfigOptions.key("kafka.commit-group-offsets")
           .booleanType()
@@ -343,6 +353,16 @@ public final class JobOptions {
               "maintain removes a file of a failed run (named after its batch, referenced by no"
                   + " snapshot, its run not running) only once it is older than this.");
 
+  public static final ConfigOption<Boolean> MAINTENANCE_ALLOW_SHORT_AGES =
+      ConfigOptions.key("maintenance.allow-short-ages")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Accept a maintenance.orphan-age under 24 hours or a"
+                  + " maintenance.snapshot-retention under 1 hour. Without it they are refused:"
+                  + " a shorter orphan age revokes batches that run longer (they fail, exit 1),"
+                  + " and a shorter retention removes files that running queries still read.");
+
   public static final ConfigOption<Integer> MAINTENANCE_MANIFEST_MIN_COUNT =
       ConfigOptions.key("maintenance.manifest-min-count")
           .intType()
@@ -428,6 +448,7 @@ public final class JobOptions {
               STARTING_OFFSETS,
               ON_LOST_OFFSETS,
               ACCEPT_TOPIC_ID,
+              ACCEPT_NEW_SOURCE,
               COMMIT_GROUP_OFFSETS,
               MAX_OFFSETS_PER_PARTITION,
               BAD_RECORDS_POLICY,
@@ -456,6 +477,7 @@ public final class JobOptions {
               MAINTENANCE_SNAPSHOT_RETENTION,
               MAINTENANCE_RETAIN_LAST,
               MAINTENANCE_ORPHAN_AGE,
+              MAINTENANCE_ALLOW_SHORT_AGES,
               MAINTENANCE_MANIFEST_MIN_COUNT,
               MAINTENANCE_DRY_RUN,
               MAINTENANCE_AFTER_RUN,

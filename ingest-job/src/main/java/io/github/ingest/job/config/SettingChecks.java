@@ -3,6 +3,7 @@ package io.github.ingest.job.config;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.catalog.Catalogs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ final class SettingChecks {
     check(conf::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
     check(conf::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
     tombstones(conf);
+    maintenanceAges(options);
     checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
     checkTableName(JobOptions.TABLE, conf.table().toString());
     catalog(options, catalog);
@@ -95,6 +97,34 @@ final class SettingChecks {
               + " hive catalog, or set "
               + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
               + "=true to accept the risk");
+    }
+  }
+
+  /**
+   * Maintenance ages that cannot hurt: Iceberg's own orphan-file procedure refuses an age under a
+   * day, because a younger file may belong to a write that has not committed yet.
+   */
+  private static void maintenanceAges(Configuration options) {
+    if (options.get(JobOptions.MAINTENANCE_ALLOW_SHORT_AGES)) {
+      return;
+    }
+    shortAge(options, JobOptions.MAINTENANCE_ORPHAN_AGE, Duration.ofHours(24), "24 hours");
+    shortAge(options, JobOptions.MAINTENANCE_SNAPSHOT_RETENTION, Duration.ofHours(1), "1 hour");
+  }
+
+  private static void shortAge(
+      Configuration options, ConfigOption<Duration> option, Duration minimum, String words) {
+    Duration age = options.get(option);
+    if (age.compareTo(minimum) < 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid value for %s: %s is under %s, which can break batches and queries still"
+                  + " running (%s). Set %s=true to accept that",
+              option.key(),
+              options.toMap().get(option.key()),
+              words,
+              JobOptions.text(option),
+              JobOptions.MAINTENANCE_ALLOW_SHORT_AGES.key()));
     }
   }
 

@@ -157,22 +157,32 @@ public final class OffsetPlanner implements AutoCloseable {
 
     List<OffsetRange> ranges = new ArrayList<>();
     Map<Integer, Long> lostFrom = new TreeMap<>();
+    List<String> lost = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      if (starts.get(partition) < earliest.get(partition)) {
+        lost.add(
+            String.format(
+                "[%d, %d) of partition %d",
+                starts.get(partition), earliest.get(partition), partition.partition()));
+      }
+    }
+    if (!lost.isEmpty()) {
+      String deleted =
+          String.format(
+              "Offsets %s of topic %s were deleted by retention before any batch read them",
+              String.join(", ", lost), topic);
+      if (!options.skipLostOffsets()) {
+        throw new IngestException(
+            ExitCode.BAD_CONFIG,
+            deleted + ". Set kafka.on-lost-offsets=skip to skip them and go on.");
+      }
+      LOG.warn("{}: skipping them, as configured", deleted);
+    }
     for (TopicPartition partition : partitions) {
       long start = starts.get(partition);
       long logStart = earliest.get(partition);
       long logEnd = end.get(partition);
       if (start < logStart) {
-        String lost =
-            String.format(
-                "Offsets [%d, %d) of partition %d of topic %s were deleted by retention before"
-                    + " any batch read them",
-                start, logStart, partition.partition(), topic);
-        if (!options.skipLostOffsets()) {
-          throw new IngestException(
-              ExitCode.BAD_CONFIG,
-              lost + ". Set kafka.on-lost-offsets=skip to skip them and go on.");
-        }
-        LOG.warn("{}: skipping them, as configured", lost);
         lostFrom.put(partition.partition(), start);
         start = logStart;
       }
