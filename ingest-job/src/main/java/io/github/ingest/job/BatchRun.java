@@ -98,14 +98,16 @@ final class BatchRun {
     report.rolledBack(batch);
     BatchMetadata metadata = batch.metadata(conf, clock);
     BatchState planned = batch.planned(conf, metadata);
-    StreamExecutionEnvironment env = submission.environment();
+    Table table = batch.table.get();
     // read here, in the client, and shipped with the job: tasks never read the property
     Failpoints failpoints = Failpoints.fromSystemProperties();
-    StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
-    JobType mode = graph.getJobType();
-    Table table = batch.table.get();
     String jobId;
+    JobType mode;
+    // held from the batch's start on, so maintenance never fences off a run that is alive
     try (RunLease lease = RunLease.hold(table, planned.runId(), planned.started())) {
+      StreamExecutionEnvironment env = submission.environment();
+      StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
+      mode = graph.getJobType();
       jobId = execute(env, graph, batch, planned);
     }
     failpoints.reach(Failpoints.AFTER_COMMIT);

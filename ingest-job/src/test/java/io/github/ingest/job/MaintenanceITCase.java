@@ -49,6 +49,7 @@ class MaintenanceITCase {
     assertThat(filesBefore.values()).as("files per partition before").anyMatch(n -> n > 5);
     assertThat(filesPerPartition(source.deadLetters()).get("")).isEqualTo(6);
 
+    source.settings.put("maintenance.allow-short-ages", "true");
     source.settings.put("maintenance.snapshot-retention", "0 s");
     source.settings.put("maintenance.retain-last", "3");
     source.settings.put("maintenance.manifest-min-count", "4");
@@ -115,6 +116,7 @@ class MaintenanceITCase {
     // the killed run's lease is stale once it was not renewed for 30 s
     awaitMillisSince(killedAt, 31_000);
 
+    source.settings.put("maintenance.allow-short-ages", "true");
     source.settings.put("maintenance.orphan-age", "0 s");
     JobRunner.Result maintained = source.run("maintain");
 
@@ -150,6 +152,151 @@ class MaintenanceITCase {
     source.assertMessageIdsOnce();
     assertThat(source.batches()).extracting(BatchState::number).contains(5L);
     assertThat(source.run().stdout).startsWith("Nothing new");
+  }
+
+  @Test
+  void aShortOrphanAgeIsRefusedUnlessAllowed(LocalStack stack) {
+    Scenario source = Scenario.create(stack, "short_age", 1);
+    source.settings.put("maintenance.orphan-age", "1 h");
+
+    JobRunner.Result refused = source.run("maintain");
+
+    assertThat(refused.exitCode).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.stderr)
+        .contains("ingest: Invalid value for maintenance.orphan-age: 1 h is under 24 hours")
+        .contains("Set maintenance.allow-short-ages=true to accept that");
+  }
+
+  @Test
+  void aBatchPausedPastItsLeaseWhileMaintainRemovesItsFilesIsRevoked(LocalStack stack)
+      throws Exception {
+    Scenario source = Scenario.create(stack, "paused", 1);
+    source.settings.put("bad-records.max-ratio", "0.5");
+    source.produce(5);
+    source.produceBad(1);
+    assertThat(source.run().exitCode).isZero();
+    source.produce(5);
+    source.produceBad(1);
+    // the stopped JVM's own cluster must not give its task up for lost while it sleeps
+    source.settings.put("flink.heartbeat.timeout", "600000");
+
+    Path barrier = source.workDir.resolve("barrier");
+    JobRunner.Running paused =
+        JobRunner.start(
+            source.workDir,
+            source.settings,
+            Scenario.failpoint(Failpoints.BEFORE_COMMIT + ":await=" + barrier));
+    awaitArrival(barrier, paused);
+    List<String> itsFiles = parquetKeys(source);
+    itsFiles.removeAll(referencedKeys(source));
+    assertThat(itsFiles).as("data files of the paused run").isNotEmpty();
+    // a long GC, a stopped container: the whole JVM stops, its lease with it
+    signal("STOP", paused.pid());
+    long stoppedAt = System.currentTimeMillis();
+    try {
+      awaitMillisSince(stoppedAt, 31_000);
+      source.settings.put("maintenance.allow-short-ages", "true");
+      source.settings.put("maintenance.orphan-age", "0 s");
+      JobRunner.Result maintained = source.run("maintain");
+      assertThat(maintained.exitCode).as(maintained.toString()).isZero();
+      assertThat(maintained.stdout).contains("revoked");
+      assertThat(parquetKeys(source)).doesNotContainAnyElementsOf(itsFiles);
+    } finally {
+      signal("CONT", paused.pid());
+    }
+    Files.createFile(barrier.resolve("go"));
+    JobRunner.Result resumed = paused.await();
+
+    assertThat(resumed.exitCode).as(resumed.toString()).isEqualTo(1);
+    assertThat(resumed.stderr)
+        .contains("ingest: batch failed, nothing committed: Cannot commit batch 2 of kafka://")
+        .contains("table maintenance revoked runs that started before");
+    assertThat(source.rows()).as("the table is readable").hasSize(5);
+    JobRunner.Result rerun = source.run();
+    assertThat(rerun.exitCode).as(rerun.toString()).isZero();
+    assertThat(rerun.stdout).contains("Batch 2 of kafka://").contains("6 read, 5 written");
+    source.assertEveryMessageOnce();
+    source.assertEveryDeadLetterOnce();
+  }
+
+  @Test
+  void maintainRacingBatchesOnBothTablesKeepsEveryRecordAndDeadLetterOnce(LocalStack stack)
+      throws Exception {
+    Scenario source = Scenario.create(stack, "maintain_races", 2);
+    source.settings.put("bad-records.max-ratio", "0.5");
+    source.settings.put("table.partitioning", "month(bln_chg_timestamp)");
+    source.settings.put("maintenance.allow-short-ages", "true");
+    source.settings.put("maintenance.orphan-age", "0 s");
+    source.settings.put("maintenance.snapshot-retention", "0 s");
+    source.settings.put("maintenance.retain-last", "2");
+    source.produce(6);
+    source.produceBad(2);
+    assertThat(source.run().exitCode).isZero();
+    for (int round = 0; round < 4; round++) {
+      source.produce(6);
+      source.produceBad(2);
+      JobRunner.Running run = JobRunner.start(source.workDir, source.settings, List.of());
+      Thread.sleep(round * 700L);
+      JobRunner.Result maintained = source.run("maintain");
+      JobRunner.Result ran = run.await();
+      assertThat(maintained.exitCode).as(maintained.toString()).isZero();
+      // a run that maintenance fenced off before it took its lease fails whole; never half
+      assertThat(ran.exitCode).as(ran.toString()).isIn(0, 1);
+    }
+    JobRunner.Result last = source.run();
+    while (last.exitCode == 0 && !last.stdout.startsWith("Nothing new")) {
+      last = source.run();
+    }
+    assertThat(last.exitCode).as(last.toString()).isZero();
+    source.assertMessageIdsOnce();
+    source.assertEveryDeadLetterOnce();
+    assertThat(source.run("maintain").exitCode).isZero();
+    source.assertMessageIdsOnce();
+    source.assertEveryDeadLetterOnce();
+  }
+
+  @Test
+  void aMaintainKilledAtRandomMomentsLeavesNothingTheNextOneKeeps(LocalStack stack)
+      throws Exception {
+    Scenario source = Scenario.create(stack, "maintain_killed", 2);
+    source.settings.put("table.partitioning", "month(bln_chg_timestamp)");
+    for (int batch = 0; batch < 8; batch++) {
+      source.produce(4);
+      assertThat(source.run().exitCode).isZero();
+    }
+    source.settings.put("maintenance.allow-short-ages", "true");
+    source.settings.put("maintenance.orphan-age", "0 s");
+    source.settings.put("maintenance.snapshot-retention", "0 s");
+    source.settings.put("maintenance.retain-last", "1");
+    java.util.Random random = new java.util.Random(42);
+    long lastKill = 0;
+    for (int kill = 0; kill < 3; kill++) {
+      JobRunner.Running maintain =
+          JobRunner.start(source.workDir, source.settings, List.of(), "maintain");
+      Thread.sleep(1_000 + random.nextInt(6_000));
+      ProcessHandle.of(maintain.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      maintain.await();
+      lastKill = System.currentTimeMillis();
+      source.assertMessageIdsOnce();
+    }
+    // the killed runs' leases go stale, then nothing of theirs is protected
+    awaitMillisSince(lastKill, 31_000);
+
+    JobRunner.Result maintained = source.run("maintain");
+
+    assertThat(maintained.exitCode).as(maintained.toString()).isZero();
+    source.assertMessageIdsOnce();
+    assertThat(parquetKeys(source))
+        .as("data files in storage: those the table references, nothing else")
+        .hasSameElementsAs(referencedKeys(source));
+    source.produce(3);
+    assertThat(source.run().exitCode).isZero();
+    source.assertMessageIdsOnce();
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertThat(kill.waitFor()).as("kill -%s %s", signal, pid).isZero();
   }
 
   private static Map<String, String> rowsById(Table table) {

@@ -11,8 +11,10 @@ import io.github.ingest.job.stack.LocalStackExtension;
 import io.github.ingest.job.stack.TableReader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
@@ -91,6 +93,96 @@ class OperatorActionsITCase {
     assertThat(run.stdout).contains("Batch 3 of kafka://").contains("8 read, 6 written");
     source.assertMessageIdsOnce();
     source.assertRowBatchNumbers(1L, 2L, 3L);
+    source.assertEveryDeadLetterOnce();
+  }
+
+  @Test
+  void aTableWhoseStateWasRemovedWithItsHistoryIsNotStartedAfresh(LocalStack stack)
+      throws Exception {
+    Scenario source = Scenario.create(stack, "state_lost", 1);
+    source.produce(10);
+    assertThat(source.run().exitCode).isZero();
+    source.produce(5);
+    assertThat(source.run().exitCode).isZero();
+    // ALTER TABLE ... UNSET TBLPROPERTIES, and the history expired behind another engine's commit
+    Table table = source.table();
+    String property =
+        table.properties().keySet().stream()
+            .filter(key -> key.startsWith("ingest.state."))
+            .findFirst()
+            .orElseThrow();
+    table.updateProperties().remove(property).commit();
+    table.newAppend().commit();
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+    source.deleteGroupOffsets();
+    source.produce(3);
+    long current = source.table().currentSnapshot().snapshotId();
+
+    JobRunner.Result refused = source.run();
+
+    assertThat(refused.exitCode).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.stderr)
+        .contains("ingest: nothing started: Cannot start kafka://")
+        .contains("the table holds 15 rows but no batch state of this source")
+        .contains("set table.accept-new-source=" + current);
+    assertThat(source.rows()).hasSize(15);
+    // accepted: a person decided where to start, here after what the table holds
+    source.settings.put("table.accept-new-source", Long.toString(current));
+    source.settings.put("kafka.starting-offsets", "timestamp:" + java.time.Instant.now());
+    source.produce(2);
+    JobRunner.Result accepted = source.run();
+    assertThat(accepted.exitCode).as(accepted.toString()).isZero();
+    assertThat(accepted.stdout).contains("Batch 1 of kafka://").contains("2 read, 2 written");
+  }
+
+  @Test
+  void aBatchOfTheFirstReleaseAfterOursIsContinuedAfterAndNotRolledBack(LocalStack stack)
+      throws Exception {
+    Scenario source = Scenario.create(stack, "downgraded", 1);
+    source.settings.put("bad-records.max-ratio", "0.5");
+    for (int batch = 1; batch <= 2; batch++) {
+      source.produce(5);
+      source.produceBad(1);
+      assertThat(source.run().exitCode).isZero();
+    }
+    Table table = source.table();
+    Map<String, String> ours = table.currentSnapshot().summary();
+    assertThat(table.properties()).containsEntry("ingest.format-version", "3");
+    // the first release finds our newest batch under its key (the bootstrap servers it is given)
+    String serverKey =
+        "kafka://" + source.settings.get("kafka.bootstrap-servers") + "/downgraded?group=ingest";
+    assertThat(ours)
+        .containsEntry("ingest.source", serverKey)
+        .containsEntry("ingest.batch.number", "2");
+    // ... and commits batch 3 after it the way it did: a summary under that key, no property
+    List<BalanceChangeMessage> itsMessages = source.produceUnexpected(4);
+    long stop = Long.parseLong(ours.get("ingest.offsets.stop").split(":")[1]) + 4;
+    AppendFiles append = table.newAppend();
+    Map<String, String> summary = new java.util.LinkedHashMap<>();
+    summary.put("ingest.source", serverKey);
+    summary.put("ingest.batch.number", "3");
+    summary.put("ingest.batch.timestamp", "2026-12-04T10:00:00.000000");
+    summary.put("ingest.batch.log-file-name", "2026-12-04_10-00-00.log");
+    summary.put("ingest.offsets.start", ours.get("ingest.offsets.stop"));
+    summary.put("ingest.offsets.stop", "0:" + stop);
+    summary.put("ingest.records.read", "4");
+    summary.put("ingest.records.written", "4");
+    summary.put("ingest.records.rejected", "0");
+    summary.forEach(append::set);
+    append.commit();
+    source.produce(3);
+    source.produceBad(1);
+
+    JobRunner.Result run = source.run();
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.stdout).contains("Batch 4 of kafka://").contains("4 read, 3 written");
+    assertThat(run.stdout).doesNotContain("rolled back");
+    assertThat(source.rows())
+        .extracting(row -> (String) row.getField("bln_chg_key"))
+        .doesNotContainAnyElementsOf(
+            itsMessages.stream().map(m -> m.id).collect(java.util.stream.Collectors.toList()));
+    source.assertMessageIdsOnce();
     source.assertEveryDeadLetterOnce();
   }
 
@@ -252,7 +344,7 @@ class OperatorActionsITCase {
     // an orphan-file clean-up removes the manifest, which no snapshot references yet
     String manifest =
         stack.s3().keys(source.bucket).stream()
-            .filter(key -> key.endsWith("dead-letters-" + batch.runId() + ".avro"))
+            .filter(key -> key.endsWith(batch.runId() + "-dead-letters.avro"))
             .findFirst()
             .orElseThrow();
     stack.s3().delete(source.bucket, manifest);

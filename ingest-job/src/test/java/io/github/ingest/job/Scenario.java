@@ -67,14 +67,30 @@ final class Scenario {
   }
 
   /** Produces {@code count} new messages, round robin over the partitions. */
-  List<BalanceChangeMessage> produce(int count) {
+  List<BalanceChangeMessage> produce(int count) throws Exception {
+    List<BalanceChangeMessage> messages = produceUnexpected(count);
+    produced.addAll(messages);
+    return messages;
+  }
+
+  /**
+   * Produces {@code count} new messages that the table must not get from the job, such as those a
+   * test commits in another release's name.
+   */
+  List<BalanceChangeMessage> produceUnexpected(int count) throws Exception {
     List<BalanceChangeMessage> messages = BalanceChangeMessage.sample(++seed, count);
     try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < messages.size(); i++) {
-        producer.send(new ProducerRecord<>(topic, i % partitions, null, messages.get(i).json()));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(topic, i % partitions, null, messages.get(i).json())));
+      }
+      // a producer's close does not throw for sends that failed
+      for (java.util.concurrent.Future<RecordMetadata> each : sent) {
+        each.get(30, TimeUnit.SECONDS);
       }
     }
-    produced.addAll(messages);
     return messages;
   }
 

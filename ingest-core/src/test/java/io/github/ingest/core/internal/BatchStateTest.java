@@ -53,6 +53,32 @@ class BatchStateTest {
   }
 
   @Test
+  void recordsTheKeyByServersForTheFirstReleaseAndTheClusterKeyBesideIt() {
+    String byCluster = "kafka://cluster-1/balance_changes?group=ingest";
+    BatchState state =
+        BatchState.of(byCluster, BATCH, Map.of(0, 10L), Map.of(0, 20L), 0, 0, 0)
+            .withServerKey(SOURCE);
+
+    Map<String, String> summary = state.toSummary();
+
+    assertThat(summary)
+        .containsEntry("ingest.source", SOURCE)
+        .containsEntry("ingest.source.id", byCluster);
+    BatchState read = BatchState.fromSummary(summary);
+    assertThat(read).isEqualTo(state);
+    assertThat(read.source()).isEqualTo(byCluster);
+    assertThat(read.serverKey()).isEqualTo(SOURCE);
+    assertThat(read.started()).isEqualTo(Instant.parse("2026-11-23T10:00:00.123456Z"));
+    assertThat(BatchState.isBatchOf(byCluster, summary)).isTrue();
+    // another cluster with the same topic and group is told apart by the id
+    assertThat(BatchState.isBatchOf("kafka://cluster-2/balance_changes?group=ingest", summary))
+        .isFalse();
+    assertThatThrownBy(() -> state.withServerKey("kafka://cluster-1/t?group=g"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid source key by servers: kafka://cluster-1/t?group=g");
+  }
+
+  @Test
   void recordsOffsetsLostToRetentionOnlyWhenThereAreSome() {
     BatchState state =
         BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L), 0, 0, 0);
