@@ -188,7 +188,7 @@ public final class TableMaintenance {
       return;
     }
     RewriteDataFilesActionResult result =
-        Actions.forTable(flink.get(), asRun(table))
+        Actions.forTable(flink.get(), writtenByThisRun(table))
             .rewriteDataFiles()
             .targetSizeInBytes(targetFileSize(table))
             .execute();
@@ -345,20 +345,12 @@ public final class TableMaintenance {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
   }
 
-  private static String dataLocation(Table table) {
-    String location =
-        table
-            .properties()
-            .getOrDefault(TableProperties.WRITE_DATA_LOCATION, table.location() + "/data");
-    return location.endsWith("/") ? location : location + "/";
-  }
-
   /**
    * {@code base} with this maintenance's run as the writer: its files are named after the run, so a
    * killed maintenance leaves orphans that a later one recognises, and its commits are refused once
    * a {@link RunFence} revoked the run.
    */
-  private Table asRun(Table base) {
+  private Table writtenByThisRun(Table base) {
     TableOperations ops = ((HasTableOperations) base).operations();
     LocationProvider named =
         new PrefixedLocationProvider(ops.locationProvider(), RunFiles.prefix(started, runId));
