@@ -11,6 +11,7 @@ import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
+import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.metrics.RunSummary;
 import io.github.ingest.kafka.source.OffsetPlan;
@@ -103,10 +104,19 @@ final class BatchRun {
     Failpoints failpoints = Failpoints.fromSystemProperties();
     String jobId;
     JobType mode;
+    Routing routing;
     // held from the batch's start on, so maintenance never fences off a run that is alive
     try (RunLease lease = RunLease.hold(table, planned.runId(), planned.started())) {
       StreamExecutionEnvironment env = submission.environment();
-      StreamGraph graph = Pipeline.assemble(env, conf, batch, metadata, planned, failpoints);
+      routing =
+          Routing.choose(
+              conf.routing(),
+              table,
+              batch.toRead.size(),
+              Pipeline.parallelism(conf, batch.toRead, env));
+      summary.routing(routing.kind().toString(), routing.reason());
+      StreamGraph graph =
+          Pipeline.assemble(env, conf, batch, metadata, planned, routing, failpoints);
       mode = graph.getJobType();
       jobId = execute(env, graph, batch, planned);
     }
@@ -126,7 +136,7 @@ final class BatchRun {
         committed.tombstones());
     committedStops = committed.stopOffsets();
     report.committed(
-        committed, batch.plan, table, snapshot, System.nanoTime() - started, jobId, mode);
+        committed, batch.plan, table, snapshot, routing, System.nanoTime() - started, jobId, mode);
     commitGroupOffsets(planner, committed);
     if (conf.maintenance().afterRun()) {
       compactIfDue(table);

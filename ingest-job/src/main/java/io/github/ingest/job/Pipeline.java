@@ -5,6 +5,7 @@ import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
+import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.mapping.MappingOperator;
 import io.github.ingest.kafka.source.BoundedKafkaSources;
@@ -37,6 +38,7 @@ final class Pipeline {
       PreparedBatch batch,
       BatchMetadata metadata,
       BatchState planned,
+      Routing routing,
       Failpoints failpoints) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // pinned, so a cluster's restart strategy does not decide it; restarts are safe because a
@@ -74,10 +76,11 @@ final class Pipeline {
         IcebergBatchSink.builder(
                 rows, batch.table.get(), TableLoader.fromCatalog(batch.catalogLoader, conf.table()))
             .batch(planned, batch.position)
+            .routing(routing)
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
             .policy(policy)
             .failpoints(failpoints);
-    if (Submission.pipelined(env)) {
+    if (routing.kind() == Routing.Kind.BY_PARTITION && Submission.pipelined(env)) {
       // else the sink's default, the hybrid exchange the adaptive batch scheduler accepts
       sink.exchange(StreamExchangeMode.PIPELINED);
     }
@@ -98,7 +101,7 @@ final class Pipeline {
    * As set, else one reader and writer a partition, at most the cores here or, on a cluster, the
    * parallelism {@code flink run -p} or the cluster's {@code parallelism.default} gives.
    */
-  private static int parallelism(JobConf conf, OffsetPlan plan, StreamExecutionEnvironment env) {
+  static int parallelism(JobConf conf, OffsetPlan plan, StreamExecutionEnvironment env) {
     if (conf.parallelism() != null) {
       return conf.parallelism();
     }

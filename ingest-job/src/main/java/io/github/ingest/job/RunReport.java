@@ -4,6 +4,7 @@ import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
+import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetRange;
@@ -109,6 +110,7 @@ final class RunReport {
       OffsetPlan plan,
       Table table,
       Snapshot snapshot,
+      Routing routing,
       long nanos,
       String jobId,
       JobType mode) {
@@ -155,6 +157,7 @@ final class RunReport {
         perPartition.values().stream().mapToInt(Integer::intValue).max().orElse(0),
         summary.getOrDefault("added-files-size", "0"),
         committed.logFileName());
+    out.printf("  routing: %s, as %s%n", routing.kind(), routing.reason());
     out.printf(
         Locale.ROOT,
         "  took:    %.1f s, %,d records/s%n",

@@ -60,6 +60,7 @@ public final class IcebergBatchSink {
   private BadRecordPolicy policy = BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0);
   private Failpoints failpoints = Failpoints.NONE;
   private StreamExchangeMode exchange = StreamExchangeMode.HYBRID_SELECTIVE;
+  private Routing routing;
 
   private IcebergBatchSink(DataStream<RowData> rows, Table table, TableLoader tableLoader) {
     this.rows = rows;
@@ -115,6 +116,16 @@ public final class IcebergBatchSink {
   }
 
   /**
+   * How the rows reach the writers ({@link Routing#choose}); by default what the table's {@code
+   * write.distribution-mode} asks for ({@link Routing#ofTable}). Dead letters always go as their
+   * table asks.
+   */
+  public IcebergBatchSink routing(Routing newRouting) {
+    this.routing = newRouting;
+    return this;
+  }
+
+  /**
    * How rows cross to the writer of their partition (the table's {@code write.distribution-mode}
    * {@code hash}): {@link StreamExchangeMode#HYBRID_SELECTIVE} by default, which the adaptive batch
    * scheduler, Flink's default for batch jobs, accepts; {@link StreamExchangeMode#PIPELINED} under
@@ -136,13 +147,20 @@ public final class IcebergBatchSink {
             .returns(TypeInformation.of(CommitInput.class))
             .name("counts")
             .setParallelism(counts.getParallelism())
-            .union(write(rows, table, CommitInput.Kind.ROWS, "write " + table.name()));
+            .union(
+                write(
+                    rows,
+                    table,
+                    routing != null ? routing : Routing.ofTable(table),
+                    CommitInput.Kind.ROWS,
+                    "write " + table.name()));
     if (deadLetterRows != null) {
       inputs =
           inputs.union(
               write(
                   deadLetterRows,
                   deadLetterTable,
+                  Routing.ofTable(deadLetterTable),
                   CommitInput.Kind.DEAD_LETTERS,
                   "write " + deadLetterTable.name()));
     }
@@ -160,7 +178,7 @@ public final class IcebergBatchSink {
   }
 
   private SingleOutputStreamOperator<CommitInput> write(
-      DataStream<RowData> input, Table target, CommitInput.Kind kind, String name) {
+      DataStream<RowData> input, Table target, Routing routed, CommitInput.Kind kind, String name) {
     // the run id in the name tells whose file an unreferenced one is, for orphan removal
     Table writeTable = SerializableTable.copyOf(prefixed(target, RunFiles.prefix(batch)));
     long targetFileSize =
@@ -178,7 +196,7 @@ public final class IcebergBatchSink {
             null,
             false);
     SingleOutputStreamOperator<CommitInput> written =
-        distributed(input, target, exchange)
+        distributed(input, target, routed, exchange)
             .transform(
                 name,
                 TypeInformation.of(CommitInput.class),
@@ -192,21 +210,14 @@ public final class IcebergBatchSink {
   }
 
   /**
-   * The rows as the table's {@code write.distribution-mode} wants them at the writers: with {@code
-   * hash} (the default of tables the job creates) all rows of a partition go to one writer, so a
-   * batch writes one file per partition (and target file size); with {@code none} each writer
-   * writes every partition it sees. Rows are not sorted, only routed.
+   * The rows as {@code routing} wants them at the writers: {@link Routing.Kind#BY_PARTITION} sends
+   * all rows of a partition to one writer, so a batch writes one file per partition (and target
+   * file size); {@link Routing.Kind#BY_WRITER} keeps each row with the writer chained to its
+   * reader. Rows are not sorted, only routed.
    */
   static DataStream<RowData> distributed(
-      DataStream<RowData> input, Table target, StreamExchangeMode exchange) {
-    String mode =
-        target
-            .properties()
-            .getOrDefault(
-                TableProperties.WRITE_DISTRIBUTION_MODE,
-                TableProperties.WRITE_DISTRIBUTION_MODE_NONE);
-    if (target.spec().isUnpartitioned()
-        || TableProperties.WRITE_DISTRIBUTION_MODE_NONE.equals(mode)) {
+      DataStream<RowData> input, Table target, Routing routing, StreamExchangeMode exchange) {
+    if (routing.kind() == Routing.Kind.BY_WRITER || target.spec().isUnpartitioned()) {
       return input;
     }
     Partitioner<Integer> byHash = (hash, writers) -> Math.floorMod(hash, writers);

@@ -6,6 +6,7 @@ import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.core.mapping.MappingFiles;
 import io.github.ingest.core.mapping.PartitionField;
 import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.kafka.source.PlanOptions;
 import io.github.ingest.kafka.source.StartingPosition;
 import java.nio.file.Path;
@@ -204,12 +205,17 @@ public final class JobConf {
         .acceptTopicId(options.getOptional(JobOptions.ACCEPT_TOPIC_ID).orElse(""));
   }
 
-  /** The run id of a batch whose lost dead letters the operator gave up; {@code ""} for none. */
   /** The snapshot id of {@code table.accept-new-source}, or {@code ""}. */
   public String acceptedNewSource() {
     return options.getOptional(JobOptions.ACCEPT_NEW_SOURCE).orElse("").trim();
   }
 
+  /** How rows reach the writers: the rule, or the routing forced. */
+  public Routing.Choice routing() {
+    return options.get(JobOptions.ROUTING);
+  }
+
+  /** The run id of a batch whose lost dead letters the operator gave up; {@code ""} for none. */
   public String abandonedDeadLettersRun() {
     return options.getOptional(JobOptions.ABANDON_DEAD_LETTERS_RUN).orElse("").trim();
   }

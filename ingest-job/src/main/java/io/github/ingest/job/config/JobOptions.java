@@ -2,6 +2,7 @@ package io.github.ingest.job.config;
 
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.TombstonePolicy;
+import io.github.ingest.iceberg.sink.Routing;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -129,6 +130,18 @@ public final class JobOptions {
               "At most this many offsets of each partition per run, so a large backlog is caught"
                   + " up in several batches; 0 for no limit.");
 
+  public static final ConfigOption<Routing.Choice> ROUTING =
+      ConfigOptions.key("batch.routing")
+          .enumType(Routing.Choice.class)
+          .defaultValue(Routing.Choice.AUTO)
+          .withDescription(
+              "How rows reach the writers. auto: by partition (one file per partition) while the"
+                  + " batch is estimated under a Parquet row group a writer and partition, else"
+                  + " each writer writes the rows its reader read (no exchange, every core busy);"
+                  + " a table whose write.distribution-mode is none, or that is not partitioned,"
+                  + " goes by writer. partition or writer force one. The run's output says which"
+                  + " and why.");
+
   public static final ConfigOption<BadRecordPolicy.Action> BAD_RECORDS_POLICY =
       ConfigOptions.key("bad-records.policy")
           .enumType(BadRecordPolicy.Action.class)
@@ -231,8 +244,8 @@ public final class JobOptions {
           .enumType(DistributionMode.class)
           .noDefaultValue()
           .withDescription(
-              "write.distribution-mode of a new table: hash (the default) routes rows to the"
-                  + " writers by partition, so a batch writes one file per partition; none keeps"
+              "write.distribution-mode of a new table: hash (the default) lets batch.routing"
+                  + " route a batch's rows by partition where that saves small files; none keeps"
                   + " each writer writing every partition it sees. An existing table keeps its"
                   + " own.");
 
@@ -451,6 +464,7 @@ public final class JobOptions {
               ACCEPT_NEW_SOURCE,
               COMMIT_GROUP_OFFSETS,
               MAX_OFFSETS_PER_PARTITION,
+              ROUTING,
               BAD_RECORDS_POLICY,
               TOMBSTONES_POLICY,
               BAD_RECORDS_MAX_RATIO,
@@ -520,6 +534,9 @@ public final class JobOptions {
     }
     if (option == DISTRIBUTION_MODE) {
       return DistributionMode.values();
+    }
+    if (option == ROUTING) {
+      return Routing.Choice.values();
     }
     return null;
   }

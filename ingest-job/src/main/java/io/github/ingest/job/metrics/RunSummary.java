@@ -52,6 +52,8 @@ public final class RunSummary {
   private long rejected;
   private long tombstones;
   private SortedMap<Integer, Long> lag;
+  private String routing;
+  private String routingReason;
   private Outcome outcome;
   private int exitCode;
   private Instant ended;
@@ -86,6 +88,12 @@ public final class RunSummary {
     this.written = recordsWritten;
     this.rejected = recordsRejected;
     this.tombstones = recordsTombstones;
+  }
+
+  /** How the batch's rows reached the writers, and why. */
+  public void routing(String kind, String reason) {
+    this.routing = kind;
+    this.routingReason = reason;
   }
 
   /** The offsets, per partition, between the table's position and each partition's end. */
@@ -185,6 +193,10 @@ public final class RunSummary {
       json.writeNumberField("records_written", written);
       json.writeNumberField("records_rejected", rejected);
       json.writeNumberField("records_tombstones", tombstones);
+      if (routing != null) {
+        json.writeStringField("routing", routing);
+        json.writeStringField("routing_reason", routingReason);
+      }
       if (lag != null) {
         json.writeObjectFieldStart("lag");
         for (Map.Entry<Integer, Long> partition : lag.entrySet()) {
