@@ -65,6 +65,10 @@ final class BatchRun {
     long started = System.nanoTime();
     try (OffsetPlanner planner =
         setUp("Kafka", () -> OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout()))) {
+      if (!conf.planOnly() && planner.groupBehind(conf.groupId(), conf.topic())) {
+        // while the run plans: a batch's job then finds its cluster started
+        submission.startAhead();
+      }
       PreparedBatch batch = PreparedBatch.prepare(conf, planner);
       summary.source(batch.source);
       try {
@@ -75,6 +79,8 @@ final class BatchRun {
           lag(planner, batch.plan, committedStops != null ? committedStops : batch.plan.starts());
         }
       }
+    } finally {
+      submission.close();
     }
   }
 

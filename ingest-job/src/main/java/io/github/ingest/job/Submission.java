@@ -29,6 +29,8 @@ final class Submission {
 
   private final JobConf conf;
   private final PrintStream out;
+  private EmbeddedCluster ahead;
+  private boolean aheadHandedOut;
 
   Submission(JobConf conf, PrintStream out) {
     this.conf = conf;
@@ -36,9 +38,30 @@ final class Submission {
   }
 
   /**
+   * Starts the embedded cluster of the next {@link #environment()} in the background, unless {@code
+   * flink run} started the job; {@link #close()} closes it if no job took it.
+   */
+  void startAhead() {
+    if (ahead == null && !onCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
+      int slots =
+          conf.parallelism() != null
+              ? conf.parallelism()
+              : Runtime.getRuntime().availableProcessors();
+      ahead = EmbeddedCluster.startAhead(embedded(conf), slots);
+    }
+  }
+
+  /** Closes an embedded cluster started ahead that no job took. */
+  void close() {
+    if (ahead != null) {
+      ahead.closeUnused();
+    }
+  }
+
+  /**
    * Flink's environment: the cluster's when {@code flink run} started the job, else an embedded
    * MiniCluster configured by the {@code flink.*} settings, whose tasks report their counts often
-   * enough for the progress line.
+   * enough for the progress line: the one started ahead, the first time.
    */
   StreamExecutionEnvironment environment() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -50,6 +73,10 @@ final class Submission {
             conf.flinkSettings().keySet());
       }
       return env;
+    }
+    if (ahead != null && !aheadHandedOut) {
+      aheadHandedOut = true;
+      return ahead.environment();
     }
     return StreamExecutionEnvironment.getExecutionEnvironment(embedded(conf));
   }

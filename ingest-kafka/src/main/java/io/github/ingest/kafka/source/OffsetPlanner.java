@@ -293,6 +293,35 @@ public final class OffsetPlanner implements AutoCloseable {
   }
 
   /**
+   * A hint, before the table says where the next batch starts, that it will find records: whether
+   * consumer group {@code groupId}, whose offsets the job commits after each batch, is behind the
+   * end of a partition of {@code topic}, or has no offsets of it. True when Kafka cannot tell.
+   */
+  public boolean groupBehind(String groupId, String topic) {
+    try {
+      Map<TopicPartition, Long> committed = new HashMap<>();
+      await(
+              admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+              "list the offsets of consumer group " + groupId)
+          .forEach(
+              (partition, offset) -> {
+                if (partition.topic().equals(topic) && offset != null) {
+                  committed.put(partition, offset.offset());
+                }
+              });
+      if (committed.isEmpty()) {
+        return true;
+      }
+      Map<TopicPartition, Long> ends =
+          listOffsets(new ArrayList<>(committed.keySet()), OffsetSpec.latest());
+      return ends.entrySet().stream().anyMatch(end -> end.getValue() > committed.get(end.getKey()));
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot compare the offsets of group {} with the ends of {}", groupId, topic, e);
+      return true;
+    }
+  }
+
+  /**
    * Commits {@code stops} as the group's offsets of {@code topic}, so lag monitors see what was
    * ingested. Fails if the group has active members.
    */
