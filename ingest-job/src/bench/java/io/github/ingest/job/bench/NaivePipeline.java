@@ -21,12 +21,31 @@ import org.apache.iceberg.flink.FlinkCatalog;
  *
  * <p>Arguments, {@code key=value}: {@code bootstrap}, {@code topic}, {@code table} ({@code
  * namespace.name}), {@code codec} ({@code default} for Iceberg's own, or a Parquet codec name),
- * and {@code catalog.*}, the Iceberg catalog's properties. Prints, like the job, {@code took:} and
+ * {@code offsets} (optional: where to start, {@code partition:offset;...}, as a user who tracks the
+ * offsets a run read would pass them; else the earliest), and {@code catalog.*}, the Iceberg
+ * catalog's properties. Prints, like the job, {@code took:} and
  * {@code files:} lines.
  */
 public final class NaivePipeline {
 
   private NaivePipeline() {}
+
+  /** The Kafka table's start: the earliest offsets, or {@code offsets} as {@code p:o;p:o}. */
+  private static String startup(String offsets) {
+    if (offsets == null || offsets.isEmpty()) {
+      return "  'scan.startup.mode' = 'earliest-offset',\n";
+    }
+    StringBuilder specific = new StringBuilder();
+    for (String partition : offsets.split(";")) {
+      String[] at = partition.split(":");
+      specific.append(specific.length() == 0 ? "" : ";");
+      specific.append("partition:").append(at[0]).append(",offset:").append(at[1]);
+    }
+    return "  'scan.startup.mode' = 'specific-offsets',\n"
+        + "  'scan.startup.specific-offsets' = '"
+        + specific
+        + "',\n";
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> arguments = new LinkedHashMap<>();
@@ -61,7 +80,7 @@ public final class NaivePipeline {
             + arguments.get("bootstrap")
             + "',\n"
             + "  'properties.group.id' = 'naive',\n"
-            + "  'scan.startup.mode' = 'earliest-offset',\n"
+            + startup(arguments.get("offsets"))
             + "  'scan.bounded.mode' = 'latest-offset',\n"
             + "  'format' = 'json',\n"
             + "  'json.ignore-parse-errors' = 'true'\n"
