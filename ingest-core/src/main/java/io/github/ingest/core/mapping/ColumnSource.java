@@ -94,6 +94,44 @@ public final class ColumnSource implements Serializable {
     return metadata;
   }
 
+  /**
+   * A field path as messages and dead letters name it: names joined by dots ({@code
+   * session.device}), and a name that holds a dot, a bracket, a quote or a backslash in brackets
+   * and quotes, JSON-escaped ({@code ["meta.v1"].note}), so that no rendering stands for two paths.
+   * A list element follows its list as {@code [0]}.
+   */
+  public static String render(List<String> path) {
+    StringBuilder text = new StringBuilder();
+    for (String name : path) {
+      text.append(step(name, text.length() == 0));
+    }
+    return text.toString();
+  }
+
+  /** One more name of a path: {@code .name}, or {@code name} first, or {@code ["a.b"]}. */
+  static String step(String name, boolean first) {
+    boolean plain = !name.isEmpty();
+    for (int i = 0; i < name.length() && plain; i++) {
+      char c = name.charAt(i);
+      plain = c != '.' && c != '[' && c != ']' && c != '"' && c != '\\' && c >= ' ';
+    }
+    if (plain) {
+      return first ? name : "." + name;
+    }
+    StringBuilder quoted = new StringBuilder("[\"");
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '"' || c == '\\') {
+        quoted.append('\\').append(c);
+      } else if (c < ' ') {
+        quoted.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        quoted.append(c);
+      }
+    }
+    return quoted.append("\"]").toString();
+  }
+
   @Override
   public boolean equals(Object other) {
     if (this == other) {
@@ -126,6 +164,6 @@ public final class ColumnSource implements Serializable {
     if (header != null) {
       return "header " + header;
     }
-    return (inKey ? "key field " : "field ") + String.join(".", path);
+    return (inKey ? "key field " : "field ") + render(path);
   }
 }

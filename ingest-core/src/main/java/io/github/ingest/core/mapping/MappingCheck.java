@@ -33,6 +33,13 @@ import java.util.Map;
  *             .withHeader("trace-id", "t-1")
  *             .at("sessions", 3, 1187));
  * }</pre>
+ *
+ * <p>A row's values have the Java types {@link ColumnType} lists, as the job writes them: {@code
+ * string} a {@link String}, {@code long} a {@link Long}, {@code decimal(p,s)} a {@link
+ * java.math.BigDecimal} of scale s, {@code timestamptz(6)} an {@link java.time.Instant} and {@code
+ * timestamp(6)} a {@link java.time.LocalDateTime} (in UTC), both cut to the column's precision,
+ * {@code date} a {@link java.time.LocalDate}, {@code json} the JSON text, a struct an {@code
+ * Object[]} of its fields, a list a {@link List}, a map a {@link Map}; a NULL is {@code null}.
  */
 public final class MappingCheck {
 
@@ -175,6 +182,14 @@ public final class MappingCheck {
       return withHeader(name, text == null ? null : text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** This message with one more header that has no value (a Kafka header whose value is null). */
+    public Message withHeader(String name) {
+      return withHeader(name, (byte[]) null);
+    }
+
+    /**
+     * This message with one more header of these bytes, or of no value if {@code bytes} is null.
+     */
     public Message withHeader(String name, byte[] bytes) {
       List<Map.Entry<String, byte[]>> more = new ArrayList<>(headers);
       more.add(new AbstractMap.SimpleImmutableEntry<>(name, bytes));
@@ -195,7 +210,11 @@ public final class MappingCheck {
           value, key, headers, newTopic, newPartition, newOffset, timestamp, timestampType);
     }
 
-    /** This message with its timestamp and how it was set ({@code CreateTime}, ...). */
+    /**
+     * This message with its Kafka timestamp, in milliseconds since the epoch, and how it was set:
+     * {@code CreateTime} or {@code LogAppendTime}, what the metadata {@code source-timestamp} and
+     * {@code source-timestamp-type} read.
+     */
     public Message withTimestamp(long epochMillis, String type) {
       return new Message(value, key, headers, topic, partition, offset, epochMillis, type);
     }

@@ -1,7 +1,6 @@
 package io.github.ingest.core.mapping;
 
 import io.github.ingest.core.batch.BatchMetadata;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -50,14 +49,14 @@ final class MetadataValues {
    * The value of the header {@code name} of {@code headers} (the last one if it repeats) as a
    * column of {@code type}.
    */
-  static Object header(List<Map.Entry<String, byte[]>> headers, String name, ColumnType type) {
+  static Object header(List<Map.Entry<String, byte[]>> headers, String name, Column column) {
     byte[] value = null;
     for (Map.Entry<String, byte[]> header : headers) {
       if (header.getKey().equals(name)) {
         value = header.getValue();
       }
     }
-    return bytes(value, type);
+    return bytes(value, column.type(), "header:" + name, column.name(), "header " + name);
   }
 
   static Object batchValue(MetadataField field, BatchMetadata batch, Column column) {
@@ -95,9 +94,10 @@ final class MetadataValues {
             ? number(record.timestamp(), column.type())
             : time(record.timestamp() * 1000L, column.type());
       case SOURCE_KEY:
-        return bytes(record.key(), column.type());
+        return bytes(record.key(), column.type(), field.id(), column.name(), "the record's key");
       case SOURCE_VALUE:
-        return bytes(record.value(), column.type());
+        return bytes(
+            record.value(), column.type(), field.id(), column.name(), "the record's value");
       case SOURCE_TOPIC:
         return record.topic();
       case SOURCE_TIMESTAMP_TYPE:
@@ -105,7 +105,14 @@ final class MetadataValues {
       case SOURCE_HEADERS:
         Map<String, Object> headers = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> header : record.headers()) {
-          headers.put(header.getKey(), bytes(header.getValue(), column.type().element()));
+          headers.put(
+              header.getKey(),
+              bytes(
+                  header.getValue(),
+                  column.type().element(),
+                  "header:" + header.getKey(),
+                  column.name(),
+                  "header " + header.getKey()));
         }
         return headers;
       default:
@@ -113,14 +120,30 @@ final class MetadataValues {
     }
   }
 
-  /** Bytes as a column of {@code type} holds them: the bytes, or their UTF-8 text. */
-  private static Object bytes(byte[] value, ColumnType type) {
-    if (value == null) {
-      return null;
+  /**
+   * Bytes as a column of {@code type} holds them: the bytes, or their UTF-8 text; bytes that are
+   * not UTF-8 reject the record (naming {@code field} and {@code what}), never a changed text.
+   */
+  private static Object bytes(
+      byte[] value, ColumnType type, String field, String column, String what) {
+    if (value == null || type.kind() == ColumnType.Kind.BINARY) {
+      return value;
     }
-    return type.kind() == ColumnType.Kind.BINARY
-        ? value
-        : new String(value, StandardCharsets.UTF_8);
+    String text = Utf8.decode(value, 0, value.length);
+    if (text == null) {
+      throw new RecordRejectedException(
+          RecordRejectedException.Kind.INVALID_VALUE,
+          field,
+          column,
+          "Cannot read "
+              + what
+              + " as text for column "
+              + column
+              + ": its bytes are not valid UTF-8 ("
+              + Utf8.firstInvalid(value, 0, value.length)
+              + ")");
+    }
+    return text;
   }
 
   static LocalDateTime localDateTime(long epochMicros) {

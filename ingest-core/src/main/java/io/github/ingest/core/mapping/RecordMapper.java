@@ -1,7 +1,6 @@
 package io.github.ingest.core.mapping;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -84,10 +82,11 @@ public final class RecordMapper {
       Column column = columns[i];
       ColumnSource source = column.source();
       if (source.isField() || source.isKeyField()) {
-        String path = String.join(".", source.path());
+        String path = ColumnSource.render(source.path());
         fieldNames[i] = source.isKeyField() ? KEY_FIELD + path : path;
         ZoneId zone = column.zone() == null ? null : ZoneId.of(column.zone());
-        (source.isKeyField() ? keyRoot : root).add(source.path(), 0, i);
+        (source.isKeyField() ? keyRoot : root)
+            .add(source.path(), 0, i, source.isKeyField() ? KEY_FIELD : "");
         readers[i] =
             reader(new Site(i, fieldNames[i], column.type(), column.name(), column.format(), zone));
         if (column.required()) {
@@ -116,14 +115,17 @@ public final class RecordMapper {
   public Object[] map(SourceRecord record) {
     byte[] value = record.value();
     if (value == null) {
-      throw reject(Kind.NO_VALUE, -1, "Cannot map a record without a value (tombstone)");
+      throw reject(Kind.NO_VALUE, -1, "Cannot map a record without a value (a tombstone) to a row");
     }
     Object[] row = Arrays.copyOf(template, template.length);
     if (!root.children.isEmpty()) {
       if (value.length == 0) {
-        throw reject(Kind.NO_VALUE, -1, "Cannot map an empty value");
+        throw reject(
+            Kind.EMPTY_VALUE,
+            -1,
+            "Cannot map the value: it is empty (zero bytes), not a JSON object");
       }
-      parse(value, root, row, "");
+      parse(value, root, row, "the value");
       for (int i : requiredFields) {
         if (row[i] == null) {
           throw missing(i);
@@ -158,7 +160,7 @@ public final class RecordMapper {
   /** Fills in what comes from the record but not its value: key fields, headers, metadata. */
   private void fromRecord(SourceRecord record, Object[] row) {
     if (!keyRoot.children.isEmpty() && record.key() != null) {
-      parse(record.key(), keyRoot, row, "the key ");
+      parse(record.key(), keyRoot, row, "the key");
     }
     for (int i : requiredKeyFields) {
       if (row[i] == null) {
@@ -168,8 +170,7 @@ public final class RecordMapper {
     if (headers.length > 0) {
       List<Map.Entry<String, byte[]>> recordHeaders = record.headers();
       for (int i : headers) {
-        row[i] =
-            MetadataValues.header(recordHeaders, columns[i].source().header(), columns[i].type());
+        row[i] = MetadataValues.header(recordHeaders, columns[i].source().header(), columns[i]);
       }
     }
     for (int i : recordMetadata) {
@@ -177,7 +178,10 @@ public final class RecordMapper {
     }
   }
 
-  /** Reads the JSON object {@code input} into the columns of {@code node}'s tree. */
+  /**
+   * Reads the JSON object {@code input}, the record's value or key as {@code what} says, into the
+   * columns of {@code node}'s tree.
+   */
   private void parse(byte[] input, Node node, Object[] row, String what) {
     try (JsonParser parser = JSON.createParser(input)) {
       JsonToken token = parser.nextToken();
@@ -185,7 +189,11 @@ public final class RecordMapper {
         throw reject(
             Kind.NOT_AN_OBJECT,
             -1,
-            "Cannot map " + what + "a JSON " + describe(token) + ": expected an object");
+            "Cannot map "
+                + what
+                + ": it is "
+                + (token == null ? "empty" : describe(token))
+                + ", not a JSON object");
       }
       readObject(parser, node, row, input);
       if (parser.nextToken() != null) {
@@ -194,8 +202,8 @@ public final class RecordMapper {
             -1,
             "Cannot parse "
                 + what
-                + "JSON: unexpected content after the object at byte "
-                + parser.currentLocation().getByteOffset());
+                + " as JSON: more follows its object, at byte "
+                + parser.currentTokenLocation().getByteOffset());
       }
     } catch (JsonProcessingException e) {
       throw reject(
@@ -203,9 +211,9 @@ public final class RecordMapper {
           -1,
           "Cannot parse "
               + what
-              + "JSON: "
+              + " as JSON: "
               + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()));
+              + (e.getLocation() == null ? "" : ", at byte " + e.getLocation().getByteOffset()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -227,8 +235,8 @@ public final class RecordMapper {
     Seen seen = new Seen(node.children.size());
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       Node child = node.children.get(parser.currentName());
-      if (child != null) {
-        seen.add(child.index, parser);
+      if (child != null && seen.repeats(child.index)) {
+        throw duplicate(child.path, columns[child.firstColumn()].name());
       }
       JsonToken token = parser.nextToken();
       if (child == null) {
@@ -249,7 +257,7 @@ public final class RecordMapper {
                 + " for column "
                 + columns[column].name()
                 + ": "
-                + String.join(".", columns[column].source().path().subList(0, child.depth))
+                + ColumnSource.render(columns[column].source().path().subList(0, child.depth))
                 + " is "
                 + describe(token)
                 + ", not an object");
@@ -339,7 +347,7 @@ public final class RecordMapper {
         return scalar(
             site, (parser, token, input) -> MetadataValues.instant(micros(parser, token, site)));
       case JSON:
-        return RecordMapper::jsonText;
+        return (parser, token, input) -> jsonText(parser, token, input, site);
       case STRUCT:
         return struct(site);
       case LIST:
@@ -362,7 +370,7 @@ public final class RecordMapper {
   }
 
   /** The exact text of the JSON value at the parser, as it is in {@code input}. */
-  private static String jsonText(JsonParser parser, JsonToken token, byte[] input)
+  private static String jsonText(JsonParser parser, JsonToken token, byte[] input, Site site)
       throws IOException {
     int start = (int) parser.currentTokenLocation().getByteOffset();
     if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
@@ -371,7 +379,20 @@ public final class RecordMapper {
       parser.finishToken();
     }
     int end = (int) parser.currentLocation().getByteOffset();
-    return new String(input, start, end - start, StandardCharsets.UTF_8);
+    String text = Utf8.decode(input, start, end - start);
+    if (text == null) {
+      throw reject(
+          Kind.INVALID_JSON,
+          site,
+          "Cannot read field "
+              + site.field
+              + " for column "
+              + site.columnName
+              + ": its bytes are not valid UTF-8 ("
+              + Utf8.firstInvalid(input, start, end - start)
+              + ")");
+    }
+    return text;
   }
 
   /** A struct from a JSON object: its fields by name, others ignored, required ones present. */
@@ -383,7 +404,7 @@ public final class RecordMapper {
     for (int i = 0; i < fields.size(); i++) {
       ColumnType.Field field = fields.get(i);
       positions.put(field.name(), i);
-      fieldSites[i] = site.nested("." + field.name(), field.type());
+      fieldSites[i] = site.nested(ColumnSource.step(field.name(), false), field.type());
       fieldReaders[i] = reader(fieldSites[i]);
     }
     return (parser, token, input) -> {
@@ -394,8 +415,8 @@ public final class RecordMapper {
       Seen seen = new Seen(fieldReaders.length);
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         Integer position = positions.get(parser.currentName());
-        if (position != null) {
-          seen.add(position, parser);
+        if (position != null && seen.repeats(position)) {
+          throw duplicate(fieldSites[position].field, site.columnName);
         }
         JsonToken value = parser.nextToken();
         if (position == null) {
@@ -451,13 +472,13 @@ public final class RecordMapper {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
         if (values.containsKey(key)) {
-          throw Seen.duplicate(parser);
+          throw duplicate(site.field + ColumnSource.step(key, false), site.columnName);
         }
         JsonToken next = parser.nextToken();
         try {
           values.put(key, next == JsonToken.VALUE_NULL ? null : element.read(parser, next, input));
         } catch (RecordRejectedException e) {
-          throw at(e, "." + key);
+          throw at(e, ColumnSource.step(key, false));
         }
       }
       return values;
@@ -827,8 +848,8 @@ public final class RecordMapper {
 
   /**
    * The keys of one JSON object that were read so far, by their index among the keys the mapping
-   * reads there: a key read twice is ambiguous, and rejects the record as invalid JSON. Keys the
-   * mapping does not read may repeat.
+   * reads there: a key read twice is ambiguous, and rejects the record ({@link
+   * Kind#DUPLICATE_KEY}). Keys the mapping does not read may repeat.
    */
   private static final class Seen {
     private long first64;
@@ -838,24 +859,34 @@ public final class RecordMapper {
       this.more = keys > 64 ? new boolean[keys] : null;
     }
 
-    void add(int index, JsonParser parser) throws IOException {
+    /** Records the key at {@code index}; whether it was seen before. */
+    boolean repeats(int index) {
       if (more != null) {
-        if (more[index]) {
-          throw duplicate(parser);
-        }
+        boolean seen = more[index];
         more[index] = true;
-      } else {
-        long bit = 1L << index;
-        if ((first64 & bit) != 0) {
-          throw duplicate(parser);
-        }
-        first64 |= bit;
+        return seen;
       }
+      long bit = 1L << index;
+      boolean seen = (first64 & bit) != 0;
+      first64 |= bit;
+      return seen;
     }
+  }
 
-    static JsonParseException duplicate(JsonParser parser) throws IOException {
-      return new JsonParseException(parser, "Duplicate field '" + parser.currentName() + "'");
-    }
+  /**
+   * The rejection of a key read twice at {@code path} (a list element's or map value's place still
+   * marked, for its container to fill in).
+   */
+  private static RecordRejectedException duplicate(String path, String columnName) {
+    return new RecordRejectedException(
+        Kind.DUPLICATE_KEY,
+        path,
+        columnName,
+        "Cannot map field "
+            + path
+            + " for column "
+            + columnName
+            + ": its key appears twice in one JSON object, so its value is ambiguous");
   }
 
   /** A trie of the field paths the mapping reads. */
@@ -865,7 +896,10 @@ public final class RecordMapper {
     int depth;
     int index;
 
-    void add(List<String> path, int index, int column) {
+    /** The node's path as rejections name it ({@code key:} first in the key's tree). */
+    String path;
+
+    void add(List<String> path, int index, int column, String prefix) {
       if (index == path.size()) {
         columns = Arrays.copyOf(columns, columns.length + 1);
         columns[columns.length - 1] = column;
@@ -880,7 +914,8 @@ public final class RecordMapper {
                 return created;
               });
       child.depth = index + 1;
-      child.add(path, index + 1, column);
+      child.path = prefix + ColumnSource.render(path.subList(0, index + 1));
+      child.add(path, index + 1, column, prefix);
     }
 
     int firstColumn() {

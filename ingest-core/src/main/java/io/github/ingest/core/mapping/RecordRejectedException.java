@@ -11,15 +11,22 @@ public final class RecordRejectedException extends RuntimeException {
 
   /** What was wrong with a rejected record. */
   public enum Kind {
-    /** The record has no value, or an empty one. */
+    /** The record has no value (a tombstone), and the mapping needs one. */
     NO_VALUE,
-    /** The value is not well-formed JSON (or not valid UTF-8). */
+    /** The record's value has zero bytes. */
+    EMPTY_VALUE,
+    /** The value, or a key the mapping reads, is not well-formed JSON (or not valid UTF-8). */
     INVALID_JSON,
-    /** The value is JSON but not an object. */
+    /** The value, or a key the mapping reads, is JSON but not an object. */
     NOT_AN_OBJECT,
+    /** A key the mapping reads appears twice in one JSON object. */
+    DUPLICATE_KEY,
     /** A required field is missing or JSON {@code null}. */
     MISSING_FIELD,
-    /** A field's value does not convert to its column's type or does not fit it. */
+    /**
+     * A field's value does not convert to its column's type or does not fit it, or bytes that a
+     * text column holds (a header, the key, the value) are not valid UTF-8.
+     */
     INVALID_VALUE
   }
 

@@ -313,25 +313,37 @@ class BalanceChangeMappingTest {
   @Test
   void rejectsWhatIsNotOneJsonObject() {
     assertThat(reject("not json").kind()).isEqualTo(Kind.INVALID_JSON);
-    assertThat(reject("not json").getMessage()).startsWith("Cannot parse JSON: Unrecognized token");
+    assertThat(reject("not json").getMessage())
+        .startsWith("Cannot parse the value as JSON: Unrecognized token");
     assertThat(reject("[1,2]").getMessage())
-        .isEqualTo("Cannot map a JSON an array: expected an object");
+        .isEqualTo("Cannot map the value: it is an array, not a JSON object");
     assertThat(reject("[1,2]").kind()).isEqualTo(Kind.NOT_AN_OBJECT);
     assertThat(reject("\"text\"").kind()).isEqualTo(Kind.NOT_AN_OBJECT);
     assertThat(reject(MESSAGE + "{}").getMessage())
-        .startsWith("Cannot parse JSON: unexpected content after the object at byte");
+        .isEqualTo(
+            "Cannot parse the value as JSON: more follows its object, at byte " + MESSAGE.length());
     assertThat(reject(MESSAGE.substring(0, 40)).kind()).isEqualTo(Kind.INVALID_JSON);
-    assertThat(reject(MESSAGE.replace("{\"playerId\"", "{\"id\":\"x\",\"playerId\"")).getMessage())
-        .startsWith("Cannot parse JSON: Duplicate field 'id'");
+    RecordRejectedException twice =
+        reject(MESSAGE.replace("{\"playerId\"", "{\"id\":\"x\",\"playerId\""));
+    assertThat(twice.kind()).isEqualTo(Kind.DUPLICATE_KEY);
+    assertThat(twice.field()).isEqualTo("id");
+    assertThat(twice.column()).isEqualTo("bln_chg_key");
+    assertThat(twice.getMessage())
+        .isEqualTo(
+            "Cannot map field id for column bln_chg_key: its key appears twice in one JSON"
+                + " object, so its value is ambiguous");
   }
 
   @Test
-  void rejectsRecordsWithoutAValue() {
+  void rejectsRecordsWithoutAValueAndEmptyValuesApart() {
     RecordRejectedException tombstone = catchRejection(() -> MAPPER.map(TestRecords.of(null)));
     assertThat(tombstone.kind()).isEqualTo(Kind.NO_VALUE);
-    assertThat(tombstone.getMessage()).isEqualTo("Cannot map a record without a value (tombstone)");
+    assertThat(tombstone.getMessage())
+        .isEqualTo("Cannot map a record without a value (a tombstone) to a row");
     RecordRejectedException empty = catchRejection(() -> MAPPER.map(TestRecords.of(new byte[0])));
-    assertThat(empty.getMessage()).isEqualTo("Cannot map an empty value");
+    assertThat(empty.kind()).isEqualTo(Kind.EMPTY_VALUE);
+    assertThat(empty.getMessage())
+        .isEqualTo("Cannot map the value: it is empty (zero bytes), not a JSON object");
   }
 
   @Test

@@ -21,6 +21,21 @@ class MappingTest {
   }
 
   @Test
+  void aColumnFromTheKeyOrAHeaderMayBeAPartitionSourceAndListElementsCannotBeNotNull() {
+    Mapping mapping =
+        Mapping.builder("events")
+            .column(Column.required("id", ColumnType.string(), field("id")))
+            .column(Column.optional("tenant", ColumnType.string(), ColumnSource.keyField("tenant")))
+            .column(Column.optional("region", ColumnType.string(), ColumnSource.header("region")))
+            .partitionBy(PartitionField.parse("tenant"))
+            .partitionBy(PartitionField.parse("region"))
+            .build();
+    assertThat(mapping.partitioning()).hasSize(2);
+    assertThatThrownBy(() -> ColumnType.parse("list<string not null>"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsInvalidTypes() {
     assertThatThrownBy(() -> ColumnType.parse("varchar"))
         .hasMessage("Invalid column type: varchar");

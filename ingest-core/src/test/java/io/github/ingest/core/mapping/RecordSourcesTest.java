@@ -89,7 +89,7 @@ class RecordSourcesTest {
 
     RecordRejectedException notAnObject = check.rejection(MappingCheck.message("{}").withKey("eu"));
     assertThat(notAnObject.kind()).isEqualTo(Kind.INVALID_JSON);
-    assertThat(notAnObject.getMessage()).startsWith("Cannot parse the key JSON: ");
+    assertThat(notAnObject.getMessage()).startsWith("Cannot parse the key as JSON: ");
 
     RecordRejectedException wrongType =
         check.rejection(
