@@ -65,11 +65,16 @@ final class BatchRun {
     long started = System.nanoTime();
     try (OffsetPlanner planner =
         setUp("Kafka", () -> OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout()))) {
-      if (!conf.planOnly() && planner.groupBehind(conf.groupId(), conf.topic())) {
-        // while the run plans: a batch's job then finds its cluster started
-        submission.startAhead();
-      }
-      PreparedBatch batch = PreparedBatch.prepare(conf, planner);
+      PreparedBatch batch =
+          PreparedBatch.prepare(
+              conf,
+              planner,
+              () -> {
+                if (!conf.planOnly() && planner.groupBehind(conf.groupId(), conf.topic())) {
+                  // while the run reads the tables and plans: the job finds its cluster started
+                  submission.startAhead();
+                }
+              });
       summary.source(batch.source);
       try {
         return run(planner, batch, started);

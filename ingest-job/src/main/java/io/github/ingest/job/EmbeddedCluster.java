@@ -86,18 +86,20 @@ final class EmbeddedCluster {
         new SingleExecutor(executor), envConfig, Thread.currentThread().getContextClassLoader());
   }
 
-  /** Closes the cluster unless a job took it, without waiting: the run is ending. */
-  void closeUnused() {
+  /**
+   * Closes the cluster unless a job took it, without waiting: the run is ending. The future
+   * completes once it is closed (at once if a job took it).
+   */
+  CompletableFuture<Void> closeUnused() {
     if (taken) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     taken = true;
-    started.whenComplete(
-        (cluster, e) -> {
-          if (cluster != null) {
-            cluster.closeAsync();
-          }
-        });
+    return started
+        .handle((cluster, e) -> cluster)
+        .thenCompose(
+            cluster ->
+                cluster == null ? CompletableFuture.completedFuture(null) : cluster.closeAsync());
   }
 
   private MiniCluster join() {

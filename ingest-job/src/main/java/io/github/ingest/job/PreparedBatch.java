@@ -68,10 +68,15 @@ final class PreparedBatch {
     this.rowMapping = rowMapping;
   }
 
-  static PreparedBatch prepare(JobConf conf, OffsetPlanner planner) {
+  /**
+   * Prepares the batch; {@code kafkaReached} runs once Kafka answered for the topic, before the
+   * catalog is read.
+   */
+  static PreparedBatch prepare(JobConf conf, OffsetPlanner planner, Runnable kafkaReached) {
     boolean write = !conf.planOnly();
     String clusterId = setUp("Kafka", planner::clusterId);
     String topicId = setUp("Kafka", () -> planner.topicId(conf.topic()));
+    kafkaReached.run();
     String source = SourceKey.of(clusterId, conf.bootstrapServers(), conf.topic(), conf.groupId());
     CatalogLoader catalogLoader =
         setUp("the catalog", () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()));

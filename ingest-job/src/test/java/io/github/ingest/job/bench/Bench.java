@@ -23,7 +23,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * bench.job-jvm-options} (the job's JAVA_OPTS, such as a flight recording), {@code bench.heap} (the
  * -Xmx of the naive pipeline, 1g), {@code bench.month-messages} (the range spread over a month,
  * 2,000,000; 0 to leave it out), {@code bench.live-runs} and {@code bench.live-records} (the day of
- * live batches, 100 runs of 20,000; 0 runs to leave it out).
+ * live batches, 100 runs of 20,000; 0 runs to leave it out), {@code bench.by-partition} (false;
+ * true adds the job with {@code batch.routing=partition} to each size).
  */
 public final class Bench {
 
@@ -62,6 +62,7 @@ public final class Bench {
 
   private static final String OURS = "ours: bin/ingest-job run";
   private static final String OURS_FAN_OUT = "ours, table.distribution-mode=none";
+  private static final String OURS_BY_PARTITION = "ours, batch.routing=partition";
   private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";
   private static final String NAIVE_ZSTD = "naive Flink SQL, zstd";
   private static final String FLOOR = "floor: a KafkaConsumer draining";
@@ -189,6 +190,10 @@ public final class Bench {
             + " peak RSS | data files | avg file | routing |");
     print(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     List<String> contenders = new ArrayList<>(List.of(OURS, OURS_FAN_OUT, FLOOR));
+    if (Boolean.getBoolean("bench.by-partition")) {
+      // every batch through the exchange, as the default was before routing per batch
+      contenders.add(2, OURS_BY_PARTITION);
+    }
     if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
       contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
     }
@@ -207,6 +212,10 @@ public final class Bench {
           run.userSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         } else if (contender.equals(OURS)) {
           run = runJob(stack, home, topic, name, Collections.emptyMap());
+        } else if (contender.equals(OURS_BY_PARTITION)) {
+          run =
+              runJob(
+                  stack, home, topic, "by_partition_" + name, Map.of("batch.routing", "partition"));
         } else if (contender.equals(OURS_FAN_OUT)) {
           run =
               runJob(
@@ -452,14 +461,22 @@ public final class Bench {
 
   /** The data files the current snapshot of table {@code name} holds. */
   private static int dataFiles(Map<String, String> settings, String name) throws IOException {
-    Table table = TableReader.load(settings, name);
-    int files = 0;
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+    org.apache.iceberg.catalog.Catalog catalog = TableReader.catalog(settings);
+    try (CloseableIterable<FileScanTask> tasks =
+        catalog
+            .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(name))
+            .newScan()
+            .planFiles()) {
+      int files = 0;
       for (FileScanTask ignored : tasks) {
         files++;
       }
+      return files;
+    } finally {
+      if (catalog instanceof java.io.Closeable) {
+        ((java.io.Closeable) catalog).close();
+      }
     }
-    return files;
   }
 
   /**

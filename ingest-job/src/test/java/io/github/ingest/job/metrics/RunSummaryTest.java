@@ -21,6 +21,7 @@ class RunSummaryTest {
     summary.batch(7);
     summary.committed(42L, 10, 8, 2, 0);
     summary.lag(Map.of(1, 5L, 0, 0L));
+    summary.routing("by partition", "an estimated 1.9 MiB ... a file");
     return summary.end(RunSummary.Outcome.COMMITTED, 0, START.plusMillis(2500), null);
   }
 
@@ -32,6 +33,8 @@ class RunSummaryTest {
     assertThat(json.get("snapshot_id").asLong()).isEqualTo(42);
     assertThat(json.get("records_rejected").asLong()).isEqualTo(2);
     assertThat(json.get("lag").get("1").asLong()).isEqualTo(5);
+    assertThat(json.get("routing").asText()).isEqualTo("by partition");
+    assertThat(json.get("routing_reason").asText()).isEqualTo("an estimated 1.9 MiB ... a file");
     assertThat(json.get("duration_seconds").asDouble()).isEqualTo(2.5);
     assertThat(json.get("last_success_at").asText()).isEqualTo("2026-12-02T10:00:02.500Z");
     assertThat(json.has("message")).isFalse();
@@ -47,6 +50,7 @@ class RunSummaryTest {
     assertThat(json.has("last_success_at")).isFalse();
     assertThat(json.has("lag")).isFalse();
     assertThat(json.has("batch")).isFalse();
+    assertThat(json.has("routing")).isFalse();
     assertThat(Pushgateway.text(summary))
         .contains("ingest_run_exit_code 3\n")
         .doesNotContain("ingest_last_success_timestamp_seconds")
