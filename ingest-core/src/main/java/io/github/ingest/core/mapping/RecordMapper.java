@@ -798,7 +798,13 @@ public final class RecordMapper {
     if (token == JsonToken.VALUE_STRING) {
       return quote(parser.getText());
     }
-    return token.isScalarValue() ? parser.getText() : describe(token);
+    if (!token.isScalarValue()) {
+      return describe(token);
+    }
+    String text = parser.getText();
+    return text.length() <= MAX_VALUE_IN_MESSAGE
+        ? text
+        : text.substring(0, MAX_VALUE_IN_MESSAGE) + "... (" + text.length() + " characters)";
   }
 
   /** {@code text} as a JSON string literal, cut to a readable length. */

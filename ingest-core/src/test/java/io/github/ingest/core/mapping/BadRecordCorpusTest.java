@@ -55,5 +55,6 @@ class BadRecordCorpusTest {
           .as("message length of %s", bad)
           .isLessThan(400);
     }
+    softly.assertAll();
   }
 }
