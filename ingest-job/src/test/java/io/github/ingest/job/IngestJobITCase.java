@@ -1,6 +1,7 @@
 package io.github.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;
@@ -36,6 +37,18 @@ class IngestJobITCase {
               + " ETA (\\d+ s|unknown)$");
   private static final Pattern BATCH_TIMESTAMP =
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})\\.\\d{6}");
+
+  @Test
+  void aTestProducerWhoseSendFailedFailsWhenClosed(LocalStack stack) {
+    stack.kafka().createTopic("too_large", 1);
+    KafkaProducer<byte[], byte[]> producer = stack.kafka().producer();
+    // over the producer's max.request.size: the send fails, in its callback
+    producer.send(new ProducerRecord<>("too_large", new byte[2 << 20]));
+
+    assertThatThrownBy(producer::close)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("A send of this test producer failed (of 1 sends)");
+  }
 
   @Test
   void ingestsEveryMessageAsARowOfTheMapping(LocalStack stack) throws Exception {

@@ -11,11 +11,17 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -190,12 +196,52 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * A producer that checks its sends: closing it fails if any send failed, so a test never takes a
+   * record it did not produce for one the job lost.
+   */
   public KafkaProducer<byte[], byte[]> producer() {
     Properties properties = new Properties();
     properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
     properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
-    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    return new CheckedProducer(properties);
+  }
+
+  /** A producer whose close fails if a send it made failed. */
+  private static final class CheckedProducer extends KafkaProducer<byte[], byte[]> {
+
+    private final AtomicReference<Exception> failed = new AtomicReference<>();
+    private final AtomicLong sent = new AtomicLong();
+
+    CheckedProducer(Properties properties) {
+      super(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+      sent.incrementAndGet();
+      return super.send(
+          record,
+          (metadata, e) -> {
+            if (e != null) {
+              failed.compareAndSet(null, e);
+            }
+            if (callback != null) {
+              callback.onCompletion(metadata, e);
+            }
+          });
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      super.close(timeout);
+      Exception e = failed.get();
+      if (e != null) {
+        throw new IllegalStateException(
+            "A send of this test producer failed (of " + sent.get() + " sends)", e);
+      }
+    }
   }
 
   /** A producer whose sends go in transactions, {@code initTransactions} already called. */
