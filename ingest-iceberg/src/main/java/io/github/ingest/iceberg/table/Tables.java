@@ -93,7 +93,9 @@ public final class Tables {
     properties.put(TableProperties.FORMAT_VERSION, "2");
     properties.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     properties.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    // rows reach the writers by partition: one file per partition and batch, not per writer
+    // the job's batch.routing then sends a small batch's rows to the writers by partition (one
+    // file per partition and batch), a large one's straight to its writers; other engines read
+    // Iceberg's usual hash
     properties.put(
         TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_HASH);
     properties.put(
