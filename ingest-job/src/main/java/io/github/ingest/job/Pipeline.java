@@ -80,7 +80,7 @@ final class Pipeline {
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
             .policy(policy)
             .failpoints(failpoints);
-    if (routing.kind() == Routing.Kind.BY_PARTITION && Submission.pipelined(env)) {
+    if (Submission.pipelined(env)) {
       // else the sink's default, the hybrid exchange the adaptive batch scheduler accepts
       sink.exchange(StreamExchangeMode.PIPELINED);
     }
