@@ -36,6 +36,24 @@ class MappingTest {
   }
 
   @Test
+  void integralSpellingsFillIntegerColumnsAndTimestampsKeepTheirPrecisionsDigits() {
+    MappingCheck check =
+        MappingCheck.of(
+            Mapping.builder("spellings")
+                .column(Column.optional("n", ColumnType.parse("int"), field("n")))
+                .column(Column.optional("at", ColumnType.parse("timestamptz(3)"), field("at")))
+                .build());
+
+    for (String spelling : new String[] {"5", "5.0", "\"5\"", "\"5.0\"", "5E0"}) {
+      assertThat(check.row("{\"n\":" + spelling + "}").get("n")).as(spelling).isEqualTo(5);
+    }
+    assertThat(check.row("{\"n\":1E2}").get("n")).isEqualTo(100);
+    assertThat(check.rejection("{\"n\":5.5}").getMessage()).endsWith("5.5 (not an integer)");
+    assertThat(check.row("{\"at\":\"2026-01-01T00:00:12.123999Z\"}").get("at"))
+        .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:12.123Z"));
+  }
+
+  @Test
   void rejectsInvalidTypes() {
     assertThatThrownBy(() -> ColumnType.parse("varchar"))
         .hasMessage("Invalid column type: varchar");
