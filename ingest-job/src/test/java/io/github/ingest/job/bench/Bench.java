@@ -461,21 +461,13 @@ public final class Bench {
 
   /** The data files the current snapshot of table {@code name} holds. */
   private static int dataFiles(Map<String, String> settings, String name) throws IOException {
-    org.apache.iceberg.catalog.Catalog catalog = TableReader.catalog(settings);
     try (CloseableIterable<FileScanTask> tasks =
-        catalog
-            .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(name))
-            .newScan()
-            .planFiles()) {
+        TableReader.load(settings, name).newScan().planFiles()) {
       int files = 0;
       for (FileScanTask ignored : tasks) {
         files++;
       }
       return files;
-    } finally {
-      if (catalog instanceof java.io.Closeable) {
-        ((java.io.Closeable) catalog).close();
-      }
     }
   }
 

@@ -80,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public void close() {
     try {
+      TableReader.closeAll();
       s3.close();
     } finally {
       try {
