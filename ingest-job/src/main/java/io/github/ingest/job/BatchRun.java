@@ -119,15 +119,11 @@ final class BatchRun {
     // held from the batch's start on, so maintenance never fences off a run that is alive
     try (RunLease lease = RunLease.hold(table, planned.runId(), planned.started())) {
       StreamExecutionEnvironment env = submission.environment();
-      routing =
-          Routing.choose(
-              conf.routing(),
-              table,
-              batch.toRead.size(),
-              Pipeline.parallelism(conf, batch.toRead, env));
+      int parallelism = Pipeline.parallelism(conf, batch.toRead, env);
+      routing = Routing.choose(conf.routing(), table, batch.toRead.size(), parallelism);
       summary.routing(routing.kind().toString(), routing.reason());
       StreamGraph graph =
-          Pipeline.assemble(env, conf, batch, metadata, planned, routing, failpoints);
+          Pipeline.assemble(env, conf, batch, metadata, planned, parallelism, routing, failpoints);
       mode = graph.getJobType();
       jobId = execute(env, graph, batch, planned);
     }

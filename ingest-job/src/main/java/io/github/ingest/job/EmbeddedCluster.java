@@ -38,8 +38,9 @@ final class EmbeddedCluster {
 
   private EmbeddedCluster(Configuration config, int slots) {
     this.config = config;
-    this.slots = slots;
-    MiniCluster cluster = new AheadCluster(configuration(config, slots));
+    MiniClusterConfiguration configuration = configuration(config, slots);
+    this.slots = slotsOf(configuration);
+    MiniCluster cluster = new AheadCluster(configuration);
     this.started = new CompletableFuture<>();
     Thread starting =
         new Thread(
@@ -73,10 +74,7 @@ final class EmbeddedCluster {
         LocalExecutor.createWithFactory(
             envConfig,
             wanted -> {
-              int wantedSlots =
-                  wanted.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS)
-                      * wanted.getNumTaskManagers();
-              if (taken || wantedSlots > slots) {
+              if (taken || slotsOf(wanted) > slots) {
                 return new MiniCluster(wanted);
               }
               taken = true;
@@ -113,6 +111,12 @@ final class EmbeddedCluster {
       throw new IllegalStateException(
           "Cannot start Flink's embedded cluster: " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /** The task slots of a cluster of {@code configuration}, over all its task managers. */
+  private static int slotsOf(MiniClusterConfiguration configuration) {
+    return configuration.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS)
+        * configuration.getNumTaskManagers();
   }
 
   /** What Flink's local executor would configure for a job of {@code slots} parallelism. */

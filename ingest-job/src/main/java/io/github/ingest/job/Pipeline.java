@@ -38,6 +38,7 @@ final class Pipeline {
       PreparedBatch batch,
       BatchMetadata metadata,
       BatchState planned,
+      int parallelism,
       Routing routing,
       Failpoints failpoints) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -49,8 +50,6 @@ final class Pipeline {
             : RestartStrategies.fixedDelayRestart(conf.restartAttempts(), Time.seconds(10)));
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
-    // set on each operator: the adaptive batch scheduler overrides a parallelism left at default
-    int parallelism = parallelism(conf, batch.toRead, env);
     BadRecordPolicy policy = conf.badRecordPolicy();
     SingleOutputStreamOperator<RowData> rows =
         env.fromSource(
@@ -98,8 +97,10 @@ final class Pipeline {
   }
 
   /**
-   * As set, else one reader and writer a partition, at most the cores here or, on a cluster, the
-   * parallelism {@code flink run -p} or the cluster's {@code parallelism.default} gives.
+   * The readers and writers of the job, set on each operator (the adaptive batch scheduler
+   * overrides a parallelism left at default): as set, else one reader and writer a partition, at
+   * most the cores here or, on a cluster, the parallelism {@code flink run -p} or the cluster's
+   * {@code parallelism.default} gives.
    */
   static int parallelism(JobConf conf, OffsetPlan plan, StreamExecutionEnvironment env) {
     if (conf.parallelism() != null) {

@@ -118,18 +118,7 @@ public final class ColumnSource implements Serializable {
     if (plain) {
       return first ? name : "." + name;
     }
-    StringBuilder quoted = new StringBuilder("[\"");
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '"' || c == '\\') {
-        quoted.append('\\').append(c);
-      } else if (c < ' ') {
-        quoted.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        quoted.append(c);
-      }
-    }
-    return quoted.append("\"]").toString();
+    return "[" + RecordMapper.quote(name, Integer.MAX_VALUE) + "]";
   }
 
   @Override

@@ -56,7 +56,7 @@ final class MetadataValues {
         value = header.getValue();
       }
     }
-    return bytes(value, column.type(), "header:" + name, column.name(), "header " + name);
+    return bytes(value, column.type(), column, name, null);
   }
 
   static Object batchValue(MetadataField field, BatchMetadata batch, Column column) {
@@ -94,10 +94,9 @@ final class MetadataValues {
             ? number(record.timestamp(), column.type())
             : time(record.timestamp() * 1000L, column.type());
       case SOURCE_KEY:
-        return bytes(record.key(), column.type(), field.id(), column.name(), "the record's key");
+        return bytes(record.key(), column.type(), column, null, field);
       case SOURCE_VALUE:
-        return bytes(
-            record.value(), column.type(), field.id(), column.name(), "the record's value");
+        return bytes(record.value(), column.type(), column, null, field);
       case SOURCE_TOPIC:
         return record.topic();
       case SOURCE_TIMESTAMP_TYPE:
@@ -107,12 +106,7 @@ final class MetadataValues {
         for (Map.Entry<String, byte[]> header : record.headers()) {
           headers.put(
               header.getKey(),
-              bytes(
-                  header.getValue(),
-                  column.type().element(),
-                  "header:" + header.getKey(),
-                  column.name(),
-                  "header " + header.getKey()));
+              bytes(header.getValue(), column.type().element(), column, header.getKey(), null));
         }
         return headers;
       default:
@@ -122,10 +116,11 @@ final class MetadataValues {
 
   /**
    * Bytes as a column of {@code type} holds them: the bytes, or their UTF-8 text; bytes that are
-   * not UTF-8 reject the record (naming {@code field} and {@code what}), never a changed text.
+   * not UTF-8 reject the record, naming the {@code header} or metadata {@code field} they came
+   * from, never a changed text.
    */
   private static Object bytes(
-      byte[] value, ColumnType type, String field, String column, String what) {
+      byte[] value, ColumnType type, Column column, String header, MetadataField field) {
     if (value == null || type.kind() == ColumnType.Kind.BINARY) {
       return value;
     }
@@ -133,12 +128,14 @@ final class MetadataValues {
     if (text == null) {
       throw new RecordRejectedException(
           RecordRejectedException.Kind.INVALID_VALUE,
-          field,
-          column,
+          header != null ? "header:" + header : field.id(),
+          column.name(),
           "Cannot read "
-              + what
+              + (header != null
+                  ? "header " + header
+                  : field == MetadataField.SOURCE_KEY ? "the record's key" : "the record's value")
               + " as text for column "
-              + column
+              + column.name()
               + ": its bytes are not valid UTF-8 ("
               + Utf8.firstInvalid(value, 0, value.length)
               + ")");

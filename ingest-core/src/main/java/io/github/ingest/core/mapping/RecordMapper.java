@@ -809,9 +809,14 @@ public final class RecordMapper {
 
   /** {@code text} as a JSON string literal, cut to a readable length. */
   static String quote(String text) {
-    StringBuilder quoted = new StringBuilder(Math.min(text.length(), MAX_VALUE_IN_MESSAGE) + 8);
+    return quote(text, MAX_VALUE_IN_MESSAGE);
+  }
+
+  /** {@code text} as a JSON string literal, cut after {@code max} characters. */
+  static String quote(String text, int max) {
+    StringBuilder quoted = new StringBuilder(Math.min(text.length(), max) + 8);
     quoted.append('"');
-    for (int i = 0; i < text.length() && i < MAX_VALUE_IN_MESSAGE; i++) {
+    for (int i = 0; i < text.length() && i < max; i++) {
       char c = text.charAt(i);
       if (c == '"' || c == '\\') {
         quoted.append('\\').append(c);
@@ -822,7 +827,7 @@ public final class RecordMapper {
       }
     }
     quoted.append('"');
-    if (text.length() > MAX_VALUE_IN_MESSAGE) {
+    if (text.length() > max) {
       quoted.append("... (").append(text.length()).append(" characters)");
     }
     return quoted.toString();

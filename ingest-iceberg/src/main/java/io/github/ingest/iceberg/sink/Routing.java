@@ -96,13 +96,17 @@ public final class Routing {
    * writers, as {@code choice} asks.
    */
   public static Routing choose(Choice choice, Table table, long offsets, int writers) {
+    if (table.spec().isUnpartitioned()) {
+      // nothing to route by, whatever the choice
+      return ofTable(table);
+    }
     if (choice == Choice.PARTITION) {
       return new Routing(Kind.BY_PARTITION, "batch.routing is partition");
     }
     if (choice == Choice.WRITER) {
       return new Routing(Kind.BY_WRITER, "batch.routing is writer");
     }
-    if (table.spec().isUnpartitioned() || distributesByWriter(table)) {
+    if (distributesByWriter(table)) {
       return ofTable(table);
     }
     if (writers <= 1) {

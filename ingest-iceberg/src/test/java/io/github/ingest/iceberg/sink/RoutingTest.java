@@ -126,6 +126,14 @@ class RoutingTest {
   }
 
   @Test
+  void anUnpartitionedTableGoesByWriterEvenWhenPartitionIsForced() {
+    Table flat = catalog.createTable(TableIdentifier.of("lake", "flat"), SCHEMA);
+
+    assertThat(Routing.choose(Routing.Choice.PARTITION, flat, 100_000_000, 2))
+        .hasToString("by writer: the table is not partitioned");
+  }
+
+  @Test
   void rowsRoutedByWriterStayWithTheirReader() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     DataStream<RowData> rows = rowsTypedAsRowData(env);

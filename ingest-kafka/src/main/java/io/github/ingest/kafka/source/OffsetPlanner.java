@@ -278,10 +278,7 @@ public final class OffsetPlanner implements AutoCloseable {
 
   /** The group's committed offsets of those {@code partitions} that have one. */
   public Map<TopicPartition, Long> groupOffsets(String groupId, List<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        await(
-            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
-            "list the offsets of consumer group " + groupId);
+    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(groupId);
     Map<TopicPartition, Long> offsets = new HashMap<>();
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);
@@ -300,9 +297,7 @@ public final class OffsetPlanner implements AutoCloseable {
   public boolean groupBehind(String groupId, String topic) {
     try {
       Map<TopicPartition, Long> committed = new HashMap<>();
-      await(
-              admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
-              "list the offsets of consumer group " + groupId)
+      committedOffsets(groupId)
           .forEach(
               (partition, offset) -> {
                 if (partition.topic().equals(topic) && offset != null) {
@@ -319,6 +314,13 @@ public final class OffsetPlanner implements AutoCloseable {
       LOG.debug("Cannot compare the offsets of group {} with the ends of {}", groupId, topic, e);
       return true;
     }
+  }
+
+  /** Every offset consumer group {@code groupId} committed, by partition (a value may be null). */
+  private Map<TopicPartition, OffsetAndMetadata> committedOffsets(String groupId) {
+    return await(
+        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+        "list the offsets of consumer group " + groupId);
   }
 
   /**
