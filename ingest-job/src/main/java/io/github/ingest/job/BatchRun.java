@@ -2,8 +2,9 @@ package io.github.ingest.job;
 
 import static io.github.ingest.job.Startup.setUp;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
@@ -133,7 +134,7 @@ final class BatchRun {
     Snapshot snapshot =
         BatchLedger.snapshotOf(table, batch.source, planned.runId())
             .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
-    BatchState committed = BatchState.fromSummary(snapshot.summary());
+    BatchState committed = StateCodec.fromSummary(snapshot.summary());
     summary.batch(committed.number());
     summary.committed(
         snapshot.snapshotId(),

@@ -2,13 +2,13 @@ package io.github.ingest.job;
 
 import static io.github.ingest.job.Startup.setUp;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;
-import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
@@ -101,10 +101,10 @@ final class Maintenance {
         ((HasTableOperations) table).operations().current().properties();
     properties.forEach(
         (key, value) -> {
-          if (key.startsWith(BatchLedger.PROPERTY_PREFIX)) {
-            Map<String, String> state = BatchLedger.decode(value);
-            BatchState batch = BatchState.fromSummary(state);
-            if (state.containsKey(DeadLetterTables.MANIFEST)
+          if (key.startsWith(StateCodec.STATE_PROPERTY_PREFIX)) {
+            Map<String, String> state = StateCodec.fromJson(value);
+            BatchState batch = StateCodec.fromSummary(state);
+            if (state.containsKey(StateCodec.DEAD_LETTER_MANIFEST)
                 && !BatchLedger.landed(deadLetters, batch.source(), batch.runId())) {
               pending.add(batch.runId());
             }

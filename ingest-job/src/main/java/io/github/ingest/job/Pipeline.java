@@ -1,8 +1,8 @@
 package io.github.ingest.job;
 
+import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
 import io.github.ingest.iceberg.sink.Routing;

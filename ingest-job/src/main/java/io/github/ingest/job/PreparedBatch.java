@@ -2,9 +2,10 @@ package io.github.ingest.job;
 
 import static io.github.ingest.job.Startup.setUp;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.SourceKey;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchLedger;
@@ -14,7 +15,6 @@ import io.github.ingest.iceberg.table.Tables;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
-import io.github.ingest.kafka.source.SourceKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -163,10 +163,11 @@ final class PreparedBatch {
    */
   BatchState planned(JobConf conf, BatchMetadata batch) {
     Map<Integer, Long> origin = position.last().isPresent() ? position.origin() : plan.starts();
-    return BatchState.of(source, batch, plan.starts(), plan.stops(), 0, 0, 0)
-        .withLostFrom(plan.lostFrom())
-        .withSource(topicId, origin)
-        .withServerKey(SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId()));
+    return BatchState.of(source, batch, plan.starts(), plan.stops()).toBuilder()
+        .lostFrom(plan.lostFrom())
+        .topic(topicId, origin)
+        .serverKey(SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId()))
+        .build();
   }
 
   /**

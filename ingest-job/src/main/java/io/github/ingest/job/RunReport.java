@@ -1,7 +1,7 @@
 package io.github.ingest.job;
 
+import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.iceberg.sink.Routing;

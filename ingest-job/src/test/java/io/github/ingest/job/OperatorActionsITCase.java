@@ -2,7 +2,7 @@ package io.github.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;

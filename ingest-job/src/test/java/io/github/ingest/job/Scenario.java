@@ -3,7 +3,8 @@ package io.github.ingest.job;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;
@@ -195,7 +196,7 @@ final class Scenario {
     for (Snapshot snapshot :
         SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
       if (snapshot.summary().containsKey("ingest.source")) {
-        batches.add(0, BatchState.fromSummary(snapshot.summary()));
+        batches.add(0, StateCodec.fromSummary(snapshot.summary()));
       }
     }
     return batches;
@@ -270,7 +271,7 @@ final class Scenario {
     Map<String, String> logBaseByFile = new TreeMap<>();
     for (Snapshot snapshot :
         SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
-      String logFile = BatchState.fromSummary(snapshot.summary()).logFileName();
+      String logFile = StateCodec.fromSummary(snapshot.summary()).logFileName();
       snapshot
           .addedDataFiles(table.io())
           .forEach(

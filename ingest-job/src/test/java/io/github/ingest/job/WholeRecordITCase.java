@@ -3,7 +3,7 @@ package io.github.ingest.job;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
 import io.github.ingest.job.stack.LocalStackExtension;
@@ -81,7 +81,7 @@ class WholeRecordITCase {
                 + " tombstones skipped");
     Table table = TableReader.load(settings, TABLE);
     assertEveryColumn(TableReader.rows(table), produced, 1);
-    assertThat(BatchState.fromSummary(table.currentSnapshot().summary()).tombstones())
+    assertThat(StateCodec.fromSummary(table.currentSnapshot().summary()).tombstones())
         .isEqualTo(tombstones);
 
     // the next batch dead-letters its tombstones instead

@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.batch;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import org.apache.iceberg.Table;
@@ -9,8 +9,8 @@ import org.apache.iceberg.UpdateProperties;
 
 /**
  * Which format of batch state a table holds, so that a release never misreads a table that a newer
- * one wrote. Each batch commit records {@value #VERSION_PROPERTY} and {@value
- * #WRITTEN_BY_PROPERTY}; a release refuses a table whose format is newer than it knows.
+ * one wrote. Each batch commit records {@value StateCodec#FORMAT_VERSION} and {@value
+ * StateCodec#WRITTEN_BY}; a release refuses a table whose format is newer than it knows.
  *
  * <ul>
  *   <li>1: the first release, snapshot summaries only, keyed by bootstrap servers;
@@ -28,15 +28,9 @@ public final class BatchFormat {
   /** The format this release writes, and the newest it reads. */
   public static final int VERSION = 3;
 
-  /** The table property that records the format. */
-  public static final String VERSION_PROPERTY = BatchState.PREFIX + "format-version";
-
-  /** The table property that records which release wrote the format. */
-  public static final String WRITTEN_BY_PROPERTY = BatchState.PREFIX + "written-by";
-
   private BatchFormat() {}
 
-  /** This release, as {@value #WRITTEN_BY_PROPERTY} records it. */
+  /** This release, as {@value StateCodec#WRITTEN_BY} records it. */
   public static String release() {
     String version = BatchFormat.class.getPackage().getImplementationVersion();
     return "ingest-job " + (version == null ? "(development build)" : version);
@@ -44,7 +38,9 @@ public final class BatchFormat {
 
   /** Records this release's format in the commit that {@code update} belongs to. */
   public static void stamp(UpdateProperties update) {
-    update.set(VERSION_PROPERTY, Integer.toString(VERSION)).set(WRITTEN_BY_PROPERTY, release());
+    update
+        .set(StateCodec.FORMAT_VERSION, Integer.toString(VERSION))
+        .set(StateCodec.WRITTEN_BY, release());
   }
 
   /**
@@ -53,7 +49,7 @@ public final class BatchFormat {
    * @throws IngestException with {@link ExitCode#BAD_CONFIG} if a newer release wrote it
    */
   public static void check(Table table, TableMetadata metadata) {
-    String recorded = metadata.properties().get(VERSION_PROPERTY);
+    String recorded = metadata.properties().get(StateCodec.FORMAT_VERSION);
     if (recorded == null) {
       return;
     }
@@ -72,7 +68,7 @@ public final class BatchFormat {
                   + " newer one",
               table.name(),
               recorded,
-              metadata.properties().getOrDefault(WRITTEN_BY_PROPERTY, "a newer release"),
+              metadata.properties().getOrDefault(StateCodec.WRITTEN_BY, "a newer release"),
               release(),
               VERSION));
     }

@@ -1,6 +1,7 @@
 package io.github.ingest.iceberg.batch;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.TableMetadata;
@@ -58,7 +59,7 @@ public final class BatchGuard extends ForwardingTableOperations {
   @Override
   public void commit(TableMetadata base, TableMetadata metadata) {
     Optional<Map<String, String>> recorded = BatchLedger.recorded(base, source);
-    if (recorded.isPresent() && runId.equals(BatchState.fromSummary(recorded.get()).runId())) {
+    if (recorded.isPresent() && runId.equals(StateCodec.fromSummary(recorded.get()).runId())) {
       // an earlier attempt committed it (its answer was lost): that is this attempt's success,
       // and Iceberg must not clean up the files that attempt committed
       alreadyCommitted = true;

@@ -1,25 +1,24 @@
 package io.github.ingest.iceberg.batch;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
@@ -42,17 +41,7 @@ import org.apache.iceberg.util.SnapshotUtil;
  */
 public final class BatchLedger {
 
-  /** Prefix of the table property that holds a source's state; the source key follows. */
-  public static final String PROPERTY_PREFIX = BatchState.PREFIX + "state.";
-
-  private static final JsonFactory JSON = new JsonFactory();
-
   private BatchLedger() {}
-
-  /** The table property that holds the state of {@code source}. */
-  public static String propertyKey(String source) {
-    return PROPERTY_PREFIX + source;
-  }
 
   /** The position of a source that has no batch, or of a table that does not exist yet. */
   public static Position newSource() {
@@ -70,12 +59,12 @@ public final class BatchLedger {
     if (recorded.isEmpty()) {
       return new Position(null, null, false);
     }
-    BatchState last = BatchState.fromSummary(recorded.get());
+    BatchState last = StateCodec.fromSummary(recorded.get());
     Snapshot oldest = null;
     for (Snapshot snapshot : ancestors(metadata)) {
       oldest = snapshot;
-      if (BatchState.isBatchOf(source, snapshot.summary())) {
-        BatchState found = BatchState.fromSummary(snapshot.summary());
+      if (StateCodec.isBatchOf(source, snapshot.summary())) {
+        BatchState found = StateCodec.fromSummary(snapshot.summary());
         if (found.runId().equals(last.runId()) || found.number() > last.number()) {
           return new Position(found, found, false);
         }
@@ -119,7 +108,7 @@ public final class BatchLedger {
             source,
             table.name(),
             rows < 0 ? "some" : Long.toString(rows),
-            propertyKey(source),
+            StateCodec.propertyKey(source),
             current.snapshotId()));
   }
 
@@ -129,12 +118,12 @@ public final class BatchLedger {
    * history.
    */
   public static Optional<Map<String, String>> recorded(TableMetadata metadata, String source) {
-    String json = metadata.properties().get(propertyKey(source));
+    String json = metadata.properties().get(StateCodec.propertyKey(source));
     if (json != null) {
-      return Optional.of(decode(json));
+      return Optional.of(StateCodec.fromJson(json));
     }
     for (Snapshot snapshot : ancestors(metadata)) {
-      if (BatchState.isBatchOf(source, snapshot.summary())) {
+      if (StateCodec.isBatchOf(source, snapshot.summary())) {
         return Optional.of(snapshot.summary());
       }
     }
@@ -148,15 +137,15 @@ public final class BatchLedger {
   public static boolean landed(Table table, String source, String runId) {
     TableMetadata metadata = metadata(table);
     Optional<Map<String, String>> recorded = recorded(metadata, source);
-    return recorded.isPresent() && runId.equals(BatchState.fromSummary(recorded.get()).runId())
+    return recorded.isPresent() && runId.equals(StateCodec.fromSummary(recorded.get()).runId())
         || snapshotOf(table, source, runId).isPresent();
   }
 
   /** The snapshot that committed the batch of run {@code runId}, if the table still keeps it. */
   public static Optional<Snapshot> snapshotOf(Table table, String source, String runId) {
     for (Snapshot snapshot : metadata(table).snapshots()) {
-      if (BatchState.isBatchOf(source, snapshot.summary())
-          && runId.equals(BatchState.fromSummary(snapshot.summary()).runId())) {
+      if (StateCodec.isBatchOf(source, snapshot.summary())
+          && runId.equals(StateCodec.fromSummary(snapshot.summary()).runId())) {
         return Optional.of(snapshot);
       }
     }
@@ -175,39 +164,32 @@ public final class BatchLedger {
     return SnapshotUtil.ancestorsOf(current.snapshotId(), metadata::snapshot);
   }
 
-  /** {@code summary} as the JSON object a state property holds. */
-  public static String encode(Map<String, String> summary) {
-    StringWriter text = new StringWriter();
-    try (JsonGenerator json = JSON.createGenerator(text)) {
-      json.writeStartObject();
-      for (Map.Entry<String, String> entry : summary.entrySet()) {
-        json.writeStringField(entry.getKey(), entry.getValue());
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return text.toString();
-  }
-
-  /** The summary properties a state property holds. */
-  public static Map<String, String> decode(String text) {
-    Map<String, String> summary = new LinkedHashMap<>();
-    try (JsonParser json = JSON.createParser(text)) {
-      if (json.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException("Invalid batch state property: " + text);
-      }
-      while (json.nextToken() == JsonToken.FIELD_NAME) {
-        String key = json.getCurrentName();
-        if (json.nextToken() != JsonToken.VALUE_STRING) {
-          throw new IllegalArgumentException("Invalid batch state property: " + text);
-        }
-        summary.put(key, json.getText());
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Invalid batch state property: " + text, e);
-    }
-    return summary;
+  /**
+   * Commits one batch to {@code table} through {@code guard}, in one transaction: a snapshot that
+   * appends what {@code files} adds and records {@code state} in its summary, and the same values
+   * as the state property of {@code source}, with this release's {@link BatchFormat}. The one way a
+   * batch reaches a table, its target or its dead-letter table.
+   */
+  public static void commit(
+      Table table,
+      BatchGuard guard,
+      String source,
+      Map<String, String> state,
+      Consumer<AppendFiles> files,
+      Failpoints failpoints) {
+    Transaction transaction = new BaseTable(guard, table.name()).newTransaction();
+    AppendFiles append = transaction.newAppend();
+    files.accept(append);
+    state.forEach(append::set);
+    append.commit();
+    UpdateProperties properties =
+        transaction
+            .updateProperties()
+            .set(StateCodec.propertyKey(source), StateCodec.toJson(state));
+    BatchFormat.stamp(properties);
+    properties.commit();
+    failpoints.reach(Failpoints.BEFORE_COMMIT);
+    transaction.commitTransaction();
   }
 
   /**

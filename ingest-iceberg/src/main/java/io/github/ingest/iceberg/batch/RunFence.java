@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.batch;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.StateCodec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -23,7 +23,7 @@ import org.apache.iceberg.TableOperations;
 public final class RunFence {
 
   /** The table property that holds the fence, an ISO-8601 instant. */
-  public static final String PROPERTY = BatchState.PREFIX + "fence.runs-started-before";
+  public static final String PROPERTY = StateCodec.PREFIX + "fence.runs-started-before";
 
   private RunFence() {}
 

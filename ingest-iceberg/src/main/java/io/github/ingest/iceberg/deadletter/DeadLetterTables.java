@@ -1,13 +1,14 @@
 package io.github.ingest.iceberg.deadletter;
 
-import io.github.ingest.core.internal.BatchState;
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.RunFiles;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.DeadLetterColumn;
 import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
-import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
-import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.table.TableSchemas;
 import io.github.ingest.iceberg.table.Tables;
 import java.io.IOException;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.FileScanTask;
@@ -33,8 +32,6 @@ import org.apache.iceberg.ManifestWriter;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.Transaction;
-import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NotFoundException;
@@ -50,24 +47,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Iceberg commits one table at a time, so a batch's dead letters reach their table in two steps.
  * The batch's data files of dead letters are listed in a manifest whose encoding the target table's
- * batch snapshot and state record ({@link #MANIFEST}); that commit is the truth. Then the files are
- * appended to the dead-letter table in a commit that records the batch's run in the dead-letter
- * table's own state property, at most once per run. A run that died in between leaves the target
- * table ahead; the next run {@linkplain #catchUp catches the dead-letter table up} before anything
- * else.
+ * batch snapshot and state record ({@link StateCodec#DEAD_LETTER_MANIFEST}); that commit is the
+ * truth. Then the files are appended to the dead-letter table in a commit that records the batch's
+ * run in the dead-letter table's own state property, at most once per run. A run that died in
+ * between leaves the target table ahead; the next run {@linkplain #catchUp catches the dead-letter
+ * table up} before anything else.
  */
 public final class DeadLetterTables {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTables.class);
-
-  /** Summary key of a target batch snapshot: the dead-letter table's name. */
-  public static final String TABLE = BatchState.PREFIX + "dead-letters.table";
-
-  /** Summary key of a target batch snapshot: the dead-letter table's UUID. */
-  public static final String TABLE_UUID = BatchState.PREFIX + "dead-letters.table-uuid";
-
-  /** Summary key of a target batch snapshot: the encoded manifest of its dead-letter files. */
-  public static final String MANIFEST = BatchState.PREFIX + "dead-letters.manifest";
 
   /** The columns, as {@link DeadLetterColumn} declares them, in its order. */
   public static final Schema SCHEMA = schema();
@@ -101,7 +89,7 @@ public final class DeadLetterTables {
     String location =
         ((HasTableOperations) deadLetters)
             .operations()
-            .metadataFileLocation(RunFiles.prefix(batch) + "-dead-letters.avro");
+            .metadataFileLocation(RunFiles.deadLetterManifest(batch));
     ManifestWriter<DataFile> writer =
         ManifestFiles.write(deadLetters.spec(), deadLetters.io().newOutputFile(location));
     try {
@@ -127,18 +115,13 @@ public final class DeadLetterTables {
       return;
     }
     ManifestFile decoded = decode(manifest, batch);
-    BatchGuard guard = BatchGuard.once(((HasTableOperations) deadLetters).operations(), batch);
-    Transaction transaction = new BaseTable(guard, deadLetters.name()).newTransaction();
-    AppendFiles append = transaction.newAppend().appendManifest(decoded);
-    batch.toSummary().forEach(append::set);
-    append.commit();
-    UpdateProperties properties =
-        transaction
-            .updateProperties()
-            .set(BatchLedger.propertyKey(batch.source()), BatchLedger.encode(batch.toSummary()));
-    BatchFormat.stamp(properties);
-    properties.commit();
-    transaction.commitTransaction();
+    BatchLedger.commit(
+        deadLetters,
+        BatchGuard.once(((HasTableOperations) deadLetters).operations(), batch),
+        batch.source(),
+        StateCodec.toSummary(batch),
+        append -> append.appendManifest(decoded),
+        Failpoints.NONE);
     LOG.info(
         "Committed {} dead letters of {} to table {}",
         decoded.addedRowsCount(),
@@ -161,26 +144,26 @@ public final class DeadLetterTables {
       Table target, Table deadLetters, String source, String abandonedRunId) {
     Optional<Map<String, String>> recorded =
         BatchLedger.recorded(((HasTableOperations) target).operations().current(), source);
-    if (recorded.isEmpty() || !recorded.get().containsKey(MANIFEST)) {
+    if (recorded.isEmpty() || !recorded.get().containsKey(StateCodec.DEAD_LETTER_MANIFEST)) {
       return;
     }
     Map<String, String> summary = recorded.get();
-    BatchState batch = BatchState.fromSummary(summary);
+    BatchState batch = StateCodec.fromSummary(summary);
     if (holds(deadLetters, batch)) {
       return;
     }
     String uuid = ((HasTableOperations) deadLetters).operations().current().uuid();
-    String expectedUuid = summary.get(TABLE_UUID);
+    String expectedUuid = summary.get(StateCodec.DEAD_LETTER_TABLE_UUID);
     boolean otherTable =
         expectedUuid != null
             ? !expectedUuid.equals(uuid)
-            : !sameName(deadLetters.name(), summary.getOrDefault(TABLE, ""));
+            : !sameName(deadLetters.name(), summary.getOrDefault(StateCodec.DEAD_LETTER_TABLE, ""));
     if (otherTable) {
       LOG.warn(
           "The dead letters of {} were written for table {} ({}), which was dropped or replaced:"
               + " they are not added to the table of that name now ({})",
           batch,
-          summary.get(TABLE),
+          summary.get(StateCodec.DEAD_LETTER_TABLE),
           expectedUuid,
           uuid);
       return;
@@ -189,7 +172,7 @@ public final class DeadLetterTables {
       LOG.warn("Abandoning the dead letters of {}, as dead-letters.abandon-run says", batch);
       return;
     }
-    ManifestFile manifest = decode(summary.get(MANIFEST), batch);
+    ManifestFile manifest = decode(summary.get(StateCodec.DEAD_LETTER_MANIFEST), batch);
     String missing = missingFile(deadLetters.io(), manifest);
     if (missing != null) {
       throw new IngestException(
@@ -207,7 +190,7 @@ public final class DeadLetterTables {
               batch.runId()));
     }
     LOG.warn("Catching up the dead letters of {}, whose run ended before it committed them", batch);
-    adopt(deadLetters, batch, summary.get(MANIFEST));
+    adopt(deadLetters, batch, summary.get(StateCodec.DEAD_LETTER_MANIFEST));
   }
 
   /**
@@ -229,8 +212,8 @@ public final class DeadLetterTables {
     DeleteFiles delete = deadLetters.newDelete();
     long removed = 0;
     for (Snapshot snapshot : deadLetters.snapshots()) {
-      if (!BatchState.isBatchOf(source, snapshot.summary())
-          || BatchState.fromSummary(snapshot.summary()).number() <= kept) {
+      if (!StateCodec.isBatchOf(source, snapshot.summary())
+          || StateCodec.fromSummary(snapshot.summary()).number() <= kept) {
         continue;
       }
       for (DataFile file : snapshot.addedDataFiles(deadLetters.io())) {
@@ -241,7 +224,7 @@ public final class DeadLetterTables {
       }
     }
     if (removed > 0) {
-      delete.set(BatchState.PREFIX + "rolled-back-after", Long.toString(kept));
+      delete.set(StateCodec.ROLLED_BACK_AFTER, Long.toString(kept));
       delete.commit();
       LOG.warn(
           "Removed {} dead letters of batches after batch {} of {}, which were rolled back",

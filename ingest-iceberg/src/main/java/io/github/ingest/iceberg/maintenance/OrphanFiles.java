@@ -1,7 +1,7 @@
 package io.github.ingest.iceberg.maintenance;
 
+import io.github.ingest.batch.RunFiles;
 import io.github.ingest.iceberg.batch.RunFence;
-import io.github.ingest.iceberg.batch.RunFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
@@ -34,11 +32,6 @@ import org.slf4j.LoggerFactory;
 final class OrphanFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrphanFiles.class);
-
-  /** A dead-letter manifest of a release before manifests were named after their run's start. */
-  private static final Pattern OLD_DEAD_LETTER_MANIFEST =
-      Pattern.compile(
-          "dead-letters-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.avro");
 
   private final Table table;
   private final Instant fence;
@@ -101,7 +94,7 @@ final class OrphanFiles {
         if (file.createdAtMillis() < Math.min(olderThanMillis, staleLeaseMillis)) {
           orphans.add(file);
         }
-      } else if (name.endsWith("-dead-letters.avro")) {
+      } else if (RunFiles.isDeadLetterManifest(name)) {
         if (!manifests.contains(key(file.location()))
             && isOrphan(name, file.createdAtMillis(), protect)) {
           orphans.add(file);
@@ -120,8 +113,8 @@ final class OrphanFiles {
    * release are not fenced, so it goes by its age and its run's protection, as that release did.
    */
   private static boolean isOldDeadLetterManifest(String name, Set<String> protect) {
-    Matcher old = OLD_DEAD_LETTER_MANIFEST.matcher(name);
-    return old.matches() && !protect.contains(old.group(1));
+    Optional<String> run = RunFiles.oldDeadLetterManifestRun(name);
+    return run.isPresent() && !protect.contains(run.get());
   }
 
   /** Every data file any snapshot references, by {@link #key}; {@code manifests} gets theirs. */

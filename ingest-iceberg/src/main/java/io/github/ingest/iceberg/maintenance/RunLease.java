@@ -1,6 +1,6 @@
 package io.github.ingest.iceberg.maintenance;
 
-import io.github.ingest.iceberg.batch.RunFiles;
+import io.github.ingest.batch.RunFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -43,8 +43,6 @@ public final class RunLease implements AutoCloseable {
 
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
   static final Duration STALE = HEARTBEAT.multipliedBy(3);
-  private static final String PREFIX = "ingest-run-";
-  private static final String SUFFIX = ".lease";
   private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
 
   private final FileIO io;
@@ -68,7 +66,7 @@ public final class RunLease implements AutoCloseable {
    * renews it until closed.
    */
   public static RunLease hold(Table table, String runId, Instant started) {
-    RunLease lease = new RunLease(table.io(), location(table, RunFiles.prefix(started, runId)));
+    RunLease lease = new RunLease(table.io(), location(table, RunFiles.lease(started, runId)));
     lease.renew();
     lease.renewer.scheduleWithFixedDelay(
         lease::renewQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,12 +84,11 @@ public final class RunLease implements AutoCloseable {
     for (FileInfo file : leases(table)) {
       if (file.createdAtMillis() > nowMillis - STALE.toMillis()) {
         String name = file.location().substring(file.location().lastIndexOf('/') + 1);
-        String run = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
-        Optional<RunFiles.Run> named = RunFiles.runOf(run + "-lease");
+        Optional<RunFiles.Run> named = RunFiles.runOfLease(name);
         if (named.isPresent()) {
           live.put(named.get().id(), Optional.of(named.get().startSecond()));
         } else {
-          live.put(run, Optional.empty());
+          live.put(RunFiles.oldLeaseRun(name), Optional.empty());
         }
       }
     }
@@ -116,14 +113,11 @@ public final class RunLease implements AutoCloseable {
 
   /** Whether {@code location} is a lease file. */
   static boolean isLease(String location) {
-    String name = location.substring(location.lastIndexOf('/') + 1);
-    return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+    return RunFiles.isLease(location.substring(location.lastIndexOf('/') + 1));
   }
 
-  private static String location(Table table, String runPrefix) {
-    return ((HasTableOperations) table)
-        .operations()
-        .metadataFileLocation(PREFIX + runPrefix + SUFFIX);
+  private static String location(Table table, String leaseName) {
+    return ((HasTableOperations) table).operations().metadataFileLocation(leaseName);
   }
 
   private void renew() {

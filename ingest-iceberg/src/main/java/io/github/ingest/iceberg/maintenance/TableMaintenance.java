@@ -1,8 +1,8 @@
 package io.github.ingest.iceberg.maintenance;
 
+import io.github.ingest.batch.RunFiles;
 import io.github.ingest.iceberg.batch.ForwardingTableOperations;
 import io.github.ingest.iceberg.batch.RunFence;
-import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.sink.PrefixedLocationProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package io.github.ingest.iceberg.sink;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
-import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
@@ -17,13 +17,9 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.Transaction;
-import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.TableLoader;
@@ -122,12 +118,12 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     BatchState committed = batch.withCounts(written, counts.rejected(), counts.tombstones());
     Map<String, String> deadLetterState = new LinkedHashMap<>();
     if (!deadLetterFiles.isEmpty()) {
-      deadLetterState.put(DeadLetterTables.TABLE, deadLetters.name());
+      deadLetterState.put(StateCodec.DEAD_LETTER_TABLE, deadLetters.name());
       deadLetterState.put(
-          DeadLetterTables.TABLE_UUID,
+          StateCodec.DEAD_LETTER_TABLE_UUID,
           ((HasTableOperations) deadLetters).operations().current().uuid());
       deadLetterState.put(
-          DeadLetterTables.MANIFEST,
+          StateCodec.DEAD_LETTER_MANIFEST,
           DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch));
     }
     BatchGuard guard =
@@ -155,7 +151,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
         dataFiles.size(),
         table.name());
     failpoints.reach(Failpoints.AFTER_TABLE_COMMIT);
-    String manifest = deadLetterState.get(DeadLetterTables.MANIFEST);
+    String manifest = deadLetterState.get(StateCodec.DEAD_LETTER_MANIFEST);
     if (manifest != null) {
       // the files were just written: no need for the catch-up's checks of a past run's files
       failpoints.reach(Failpoints.BEFORE_DEAD_LETTERS);
@@ -165,8 +161,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
 
   /**
    * Appends {@code files} to {@code table} as one snapshot that records {@code committed} and
-   * {@code extraState} in its summary, and sets them as the source's state property in the same
-   * commit, through {@code guard}.
+   * {@code extraState} in its summary and the source's state property, through {@code guard}.
    */
   static void commit(
       Table table,
@@ -175,21 +170,15 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       List<DataFile> files,
       Map<String, String> extraState,
       Failpoints failpoints) {
-    Map<String, String> state = new LinkedHashMap<>(committed.toSummary());
+    Map<String, String> state = new LinkedHashMap<>(StateCodec.toSummary(committed));
     state.putAll(extraState);
-    Transaction transaction = new BaseTable(guard, table.name()).newTransaction();
-    AppendFiles append = transaction.newAppend();
-    files.forEach(append::appendFile);
-    state.forEach(append::set);
-    append.commit();
-    UpdateProperties properties =
-        transaction
-            .updateProperties()
-            .set(BatchLedger.propertyKey(committed.source()), BatchLedger.encode(state));
-    BatchFormat.stamp(properties);
-    properties.commit();
-    failpoints.reach(Failpoints.BEFORE_COMMIT);
-    transaction.commitTransaction();
+    BatchLedger.commit(
+        table,
+        guard,
+        committed.source(),
+        state,
+        append -> files.forEach(append::appendFile),
+        failpoints);
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.github.ingest.iceberg.sink;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.RunFiles;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchLedger;
-import io.github.ingest.iceberg.batch.RunFiles;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -3,8 +3,9 @@ package io.github.ingest.iceberg.deadletter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.TestCatalogs;
@@ -78,7 +79,7 @@ class DeadLetterTablesTest {
     assertThat(deadLetters.currentSnapshot().summary())
         .containsEntry("ingest.batch.run-id", batch.runId())
         .containsEntry("added-records", "3");
-    assertThat(deadLetters.properties()).containsKey(BatchLedger.propertyKey(SOURCE));
+    assertThat(deadLetters.properties()).containsKey(StateCodec.propertyKey(SOURCE));
   }
 
   @Test
@@ -144,33 +145,31 @@ class DeadLetterTablesTest {
                     .sourceName("topic")
                     .build(),
                 Map.of(0, 0L),
-                Map.of(0, 10L * number),
-                0,
-                0,
-                0)
-            .withCounts(10 - count, count);
+                Map.of(0, 10L * number))
+            .withCounts(10 - count, count, 0);
     List<DataFile> letters = List.of(deadLetterFile(count));
-    Map<String, String> state = new LinkedHashMap<>(batch.toSummary());
-    state.put(DeadLetterTables.TABLE, deadLetters.name());
+    Map<String, String> state = new LinkedHashMap<>(StateCodec.toSummary(batch));
+    state.put(StateCodec.DEAD_LETTER_TABLE, deadLetters.name());
     state.put(
-        DeadLetterTables.TABLE_UUID,
+        StateCodec.DEAD_LETTER_TABLE_UUID,
         ((HasTableOperations) deadLetters).operations().current().uuid());
     state.put(
-        DeadLetterTables.MANIFEST, DeadLetterTables.writeManifest(deadLetters, letters, batch));
+        StateCodec.DEAD_LETTER_MANIFEST,
+        DeadLetterTables.writeManifest(deadLetters, letters, batch));
     AppendFiles append = target.newAppend();
     state.forEach(append::set);
     append.commit();
     target
         .updateProperties()
-        .set(BatchLedger.propertyKey(SOURCE), BatchLedger.encode(state))
+        .set(StateCodec.propertyKey(SOURCE), StateCodec.toJson(state))
         .commit();
     target.refresh();
     return batch;
   }
 
   private String manifestOf(BatchState batch) {
-    return BatchLedger.decode(target.properties().get(BatchLedger.propertyKey(SOURCE)))
-        .get(DeadLetterTables.MANIFEST);
+    return StateCodec.fromJson(target.properties().get(StateCodec.propertyKey(SOURCE)))
+        .get(StateCodec.DEAD_LETTER_MANIFEST);
   }
 
   private String manifestPath(BatchState batch) {

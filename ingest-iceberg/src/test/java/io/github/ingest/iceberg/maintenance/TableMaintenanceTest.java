@@ -2,9 +2,9 @@ package io.github.ingest.iceberg.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.batch.RunFiles;
 import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.RunFence;
-import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
@@ -85,7 +86,7 @@ class BatchCommitDecisionTest {
     assertThat(position.nextNumber()).isEqualTo(3);
     assertThat(position.startOffsets()).contains(Map.of(0, 20L));
     assertThat(position.origin()).isEqualTo(first.startOffsets());
-    assertThat(table.properties()).containsKey(BatchLedger.propertyKey(SOURCE));
+    assertThat(table.properties()).containsKey(StateCodec.propertyKey(SOURCE));
   }
 
   @Test
@@ -200,7 +201,7 @@ class BatchCommitDecisionTest {
   void aTableOfAnEarlierReleaseIsReadFromItsHistoryAndCarriedForward() {
     BatchState legacy = batch(BatchLedger.newSource(), LEGACY, 10);
     var append = table.newAppend().appendFile(dataFile());
-    legacy.toSummary().forEach(append::set);
+    StateCodec.toSummary(legacy).forEach(append::set);
     append.commit();
     table.refresh();
 
@@ -211,7 +212,7 @@ class BatchCommitDecisionTest {
 
     BatchState next = commitNext(15);
     assertThat(next.number()).isEqualTo(2);
-    assertThat(BatchLedger.decode(table.properties().get(BatchLedger.propertyKey(SOURCE))))
+    assertThat(StateCodec.fromJson(table.properties().get(StateCodec.propertyKey(SOURCE))))
         .containsEntry("ingest.batch.number", "2");
     assertThat(position().startOffsets()).contains(Map.of(0, 15L));
   }
@@ -230,7 +231,7 @@ class BatchCommitDecisionTest {
   @Test
   void theFirstReleaseFindsTheNewestBatchUnderItsKeyAndContinuesAfterIt() {
     BatchLedger.Position planned = position();
-    BatchState mine = batch(planned, 10).withServerKey(LEGACY);
+    BatchState mine = batch(planned, 10).toBuilder().serverKey(LEGACY).build();
     commit(mine, planned);
 
     // the first release's rule: the newest snapshot of the current history whose ingest.source
@@ -255,11 +256,11 @@ class BatchCommitDecisionTest {
   @Test
   void aBatchThatTheFirstReleaseCommittedAfterOursIsContinuedAfter() {
     BatchLedger.Position planned = position();
-    commit(batch(planned, 10).withServerKey(LEGACY), planned);
+    commit(batch(planned, 10).toBuilder().serverKey(LEGACY).build(), planned);
     // the first release, downgraded to, continues after batch 1: no property, its own key
     BatchState theirs = batch(position(), LEGACY, 15);
     AppendFiles append = table.newAppend().appendFile(dataFile());
-    theirs.withCounts(1, 0).toSummary().forEach(append::set);
+    StateCodec.toSummary(theirs.withCounts(1, 0, 0)).forEach(append::set);
     append.commit();
 
     BatchLedger.Position position = position();
@@ -273,8 +274,8 @@ class BatchCommitDecisionTest {
     commitNext(10);
     table
         .updateProperties()
-        .set(BatchFormat.VERSION_PROPERTY, "4")
-        .set(BatchFormat.WRITTEN_BY_PROPERTY, "ingest-job 9.0")
+        .set(StateCodec.FORMAT_VERSION, "4")
+        .set(StateCodec.WRITTEN_BY, "ingest-job 9.0")
         .commit();
     table.refresh();
 
@@ -293,8 +294,8 @@ class BatchCommitDecisionTest {
   void eachCommitRecordsTheFormat() {
     commitNext(10);
     assertThat(table.properties())
-        .containsEntry(BatchFormat.VERSION_PROPERTY, "3")
-        .containsEntry(BatchFormat.WRITTEN_BY_PROPERTY, BatchFormat.release());
+        .containsEntry(StateCodec.FORMAT_VERSION, "3")
+        .containsEntry(StateCodec.WRITTEN_BY, BatchFormat.release());
     BatchFormat.check(table, current());
   }
 
@@ -302,7 +303,7 @@ class BatchCommitDecisionTest {
   void aTableWithRowsButNoStateOfTheSourceIsRefusedUnlessAccepted() {
     commitNext(10);
     // the state property removed, and the batch's snapshot expired behind another engine's
-    table.updateProperties().remove(BatchLedger.propertyKey(SOURCE)).commit();
+    table.updateProperties().remove(StateCodec.propertyKey(SOURCE)).commit();
     table.newAppend().appendFile(dataFile()).commit();
     table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
     table.refresh();
@@ -341,14 +342,14 @@ class BatchCommitDecisionTest {
     BatchLedger.Position planned = position();
     BatchState batch = batch(planned, stop);
     commit(batch, planned);
-    return BatchState.fromSummary(snapshotOf(batch).summary());
+    return StateCodec.fromSummary(snapshotOf(batch).summary());
   }
 
   private void commit(BatchState batch, BatchLedger.Position planned) {
     BatchCommitter.commit(
         table,
         guard(batch, planned),
-        batch.withCounts(1, 0),
+        batch.withCounts(1, 0, 0),
         List.of(dataFile()),
         Map.of(),
         Failpoints.NONE);
@@ -374,8 +375,9 @@ class BatchCommitDecisionTest {
             .build();
     Map<Integer, Long> start = planned.startOffsets().orElse(Map.of(0, 0L));
     Map<Integer, Long> starts = Map.of(0, start.getOrDefault(0, 0L));
-    return BatchState.of(source, metadata, starts, Map.of(0, stop), 0, 0, 0)
-        .withSource("topic-id-1", planned.last().isPresent() ? planned.origin() : Map.of(0, 0L));
+    return BatchState.of(source, metadata, starts, Map.of(0, stop)).toBuilder()
+        .topic("topic-id-1", planned.last().isPresent() ? planned.origin() : Map.of(0, 0L))
+        .build();
   }
 
   private Snapshot snapshotOf(BatchState batch) {

@@ -3,9 +3,10 @@ package io.github.ingest.iceberg.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.TestCatalogs;
@@ -116,7 +117,7 @@ class BatchCommitterTest {
     DataFile file = dataFile(2);
     commit(batch(1), BatchLedger.newSource(), file, RecordCounts.of(5, 0, 3, 0, null));
     table.refresh();
-    BatchState committed = BatchState.fromSummary(table.currentSnapshot().summary());
+    BatchState committed = StateCodec.fromSummary(table.currentSnapshot().summary());
     assertThat(committed.read()).isEqualTo(5);
     assertThat(committed.written()).isEqualTo(2);
     assertThat(committed.tombstones()).isEqualTo(3);
@@ -173,10 +174,7 @@ class BatchCommitterTest {
             .sourceName("topic")
             .build(),
         Map.of(0, 0L),
-        Map.of(0, 2L),
-        0,
-        0,
-        0);
+        Map.of(0, 2L));
   }
 
   /** A data file of {@code records} records that exists in the table's file system. */

@@ -2,13 +2,14 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.RunFiles;
+import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
-import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import java.nio.file.Path;
@@ -104,26 +105,25 @@ class BatchFormatGoldenTest {
                 "kafka://cluster-1/balance_changes?group=ingest",
                 batch,
                 Map.of(1, 0L, 0, 10L),
-                Map.of(0, 20L, 1, 5L),
-                0,
-                0,
-                0)
-            .withSource("AAAAAAAAAAAAAAAAAAAAAQ", Map.of(0, 0L, 1, 0L))
-            .withServerKey("kafka://b:9092,a:9092/balance_changes?group=ingest")
-            .withLostFrom(Map.of(0, 4L))
-            .withCounts(12, 2, 1);
-    Map<String, String> summary = made.toSummary();
+                Map.of(0, 20L, 1, 5L))
+            .toBuilder()
+            .topic("AAAAAAAAAAAAAAAAAAAAAQ", Map.of(0, 0L, 1, 0L))
+            .serverKey("kafka://b:9092,a:9092/balance_changes?group=ingest")
+            .lostFrom(Map.of(0, 4L))
+            .counts(12, 2, 1)
+            .build();
+    Map<String, String> summary = StateCodec.toSummary(made);
     summary.put("ingest.batch.run-id", RUN_ID);
-    return BatchState.fromSummary(summary);
+    return StateCodec.fromSummary(summary);
   }
 
   @Test
   void aStateIsTheSameSummaryAndPropertyAsEver() {
     BatchState state = state();
-    assertThat(state.toSummary().toString()).isEqualTo(SUMMARY);
-    assertThat(BatchLedger.encode(state.toSummary())).isEqualTo(PROPERTY);
-    assertThat(BatchState.fromSummary(BatchLedger.decode(PROPERTY))).isEqualTo(state);
-    assertThat(BatchLedger.propertyKey(state.source()))
+    assertThat(StateCodec.toSummary(state).toString()).isEqualTo(SUMMARY);
+    assertThat(StateCodec.toJson(StateCodec.toSummary(state))).isEqualTo(PROPERTY);
+    assertThat(StateCodec.fromSummary(StateCodec.fromJson(PROPERTY))).isEqualTo(state);
+    assertThat(StateCodec.propertyKey(state.source()))
         .isEqualTo("ingest.state.kafka://cluster-1/balance_changes?group=ingest");
   }
 
@@ -148,9 +148,9 @@ class BatchFormatGoldenTest {
     String manifest =
         DeadLetterTables.writeManifest(deadLetters, List.of(file(deadLetters, "dl")), state);
     Map<String, String> deadLetterState = new LinkedHashMap<>();
-    deadLetterState.put(DeadLetterTables.TABLE, deadLetters.name());
-    deadLetterState.put(DeadLetterTables.TABLE_UUID, "uuid-of-the-dead-letter-table");
-    deadLetterState.put(DeadLetterTables.MANIFEST, manifest);
+    deadLetterState.put(StateCodec.DEAD_LETTER_TABLE, deadLetters.name());
+    deadLetterState.put(StateCodec.DEAD_LETTER_TABLE_UUID, "uuid-of-the-dead-letter-table");
+    deadLetterState.put(StateCodec.DEAD_LETTER_MANIFEST, manifest);
 
     BatchCommitter.commit(
         target,

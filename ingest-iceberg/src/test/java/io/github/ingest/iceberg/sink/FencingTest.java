@@ -3,13 +3,13 @@ package io.github.ingest.iceberg.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ingest.batch.BatchState;
+import io.github.ingest.batch.RunFiles;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
-import io.github.ingest.iceberg.batch.RunFiles;
 import io.github.ingest.iceberg.batch.RunRevokedException;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
@@ -131,7 +131,7 @@ class FencingTest {
             .withRecordCount(1)
             .build();
     BatchCommitter.commit(
-        table, guard, batch.withCounts(1, 0), List.of(dataFile), Map.of(), Failpoints.NONE);
+        table, guard, batch.withCounts(1, 0, 0), List.of(dataFile), Map.of(), Failpoints.NONE);
   }
 
   private static BatchState batch(Instant started) {
@@ -143,7 +143,7 @@ class FencingTest {
             .clientId("ingest")
             .sourceName("topic")
             .build();
-    return BatchState.of(SOURCE, metadata, Map.of(0, 0L), Map.of(0, 1L), 0, 0, 0);
+    return BatchState.of(SOURCE, metadata, Map.of(0, 0L), Map.of(0, 1L));
   }
 
   /** A data file that {@code batch}'s run wrote, named as the sink names it, 5 minutes ago. */

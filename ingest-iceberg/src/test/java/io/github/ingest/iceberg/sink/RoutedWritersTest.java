@@ -2,8 +2,8 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.BatchState;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchLedger;
@@ -142,9 +142,6 @@ class RoutedWritersTest {
             .sourceName("topic")
             .build(),
         Map.of(0, 0L),
-        Map.of(0, RECORDS),
-        0,
-        0,
-        0);
+        Map.of(0, RECORDS));
   }
 }

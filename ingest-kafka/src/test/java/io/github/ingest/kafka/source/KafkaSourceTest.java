@@ -83,10 +83,4 @@ class KafkaSourceTest {
     assertThatThrownBy(() -> BoundedKafkaSources.of(empty, properties, "ingest"))
         .hasMessage("Cannot read an empty offset plan: t 0:[4, 4)");
   }
-
-  @Test
-  void keysSourcesByServersTopicAndGroup() {
-    assertThat(SourceKey.of(" b:9092,a:9092 ", "t", "g"))
-        .isEqualTo("kafka://a:9092,b:9092/t?group=g");
-  }
 }

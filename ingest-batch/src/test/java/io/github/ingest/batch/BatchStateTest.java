@@ -1,4 +1,4 @@
-package io.github.ingest.core.internal;
+package io.github.ingest.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,9 +32,9 @@ class BatchStateTest {
   @Test
   void roundTripsThroughASnapshotSummary() {
     BatchState state =
-        BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L), 0, 0, 0)
-            .withCounts(13, 2);
-    Map<String, String> summary = state.toSummary();
+        BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L))
+            .withCounts(13, 2, 0);
+    Map<String, String> summary = StateCodec.toSummary(state);
     assertThat(summary)
         .containsEntry("ingest.source", SOURCE)
         .containsEntry("ingest.batch.number", "3")
@@ -47,49 +47,49 @@ class BatchStateTest {
         .containsEntry("ingest.records.rejected", "2");
     Map<String, String> snapshot = new HashMap<>(summary);
     snapshot.put("added-records", "13");
-    assertThat(BatchState.fromSummary(snapshot)).isEqualTo(state);
-    assertThat(BatchState.isBatchOf(SOURCE, snapshot)).isTrue();
-    assertThat(BatchState.isBatchOf(SOURCE + "x", snapshot)).isFalse();
+    assertThat(StateCodec.fromSummary(snapshot)).isEqualTo(state);
+    assertThat(StateCodec.isBatchOf(SOURCE, snapshot)).isTrue();
+    assertThat(StateCodec.isBatchOf(SOURCE + "x", snapshot)).isFalse();
   }
 
   @Test
   void recordsTheKeyByServersForTheFirstReleaseAndTheClusterKeyBesideIt() {
     String byCluster = "kafka://cluster-1/balance_changes?group=ingest";
     BatchState state =
-        BatchState.of(byCluster, BATCH, Map.of(0, 10L), Map.of(0, 20L), 0, 0, 0)
-            .withServerKey(SOURCE);
+        BatchState.of(byCluster, BATCH, Map.of(0, 10L), Map.of(0, 20L)).toBuilder()
+            .serverKey(SOURCE)
+            .build();
 
-    Map<String, String> summary = state.toSummary();
+    Map<String, String> summary = StateCodec.toSummary(state);
 
     assertThat(summary)
         .containsEntry("ingest.source", SOURCE)
         .containsEntry("ingest.source.id", byCluster);
-    BatchState read = BatchState.fromSummary(summary);
+    BatchState read = StateCodec.fromSummary(summary);
     assertThat(read).isEqualTo(state);
     assertThat(read.source()).isEqualTo(byCluster);
     assertThat(read.serverKey()).isEqualTo(SOURCE);
     assertThat(read.started()).isEqualTo(Instant.parse("2026-11-23T10:00:00.123456Z"));
-    assertThat(BatchState.isBatchOf(byCluster, summary)).isTrue();
+    assertThat(StateCodec.isBatchOf(byCluster, summary)).isTrue();
     // another cluster with the same topic and group is told apart by the id
-    assertThat(BatchState.isBatchOf("kafka://cluster-2/balance_changes?group=ingest", summary))
+    assertThat(StateCodec.isBatchOf("kafka://cluster-2/balance_changes?group=ingest", summary))
         .isFalse();
-    assertThatThrownBy(() -> state.withServerKey("kafka://cluster-1/t?group=g"))
+    assertThatThrownBy(() -> state.toBuilder().serverKey("kafka://cluster-1/t?group=g").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid source key by servers: kafka://cluster-1/t?group=g");
   }
 
   @Test
   void recordsOffsetsLostToRetentionOnlyWhenThereAreSome() {
-    BatchState state =
-        BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L), 0, 0, 0);
-    assertThat(state.toSummary()).doesNotContainKey("ingest.offsets.lost-from");
-    assertThat(BatchState.fromSummary(state.toSummary()).lostFrom()).isEmpty();
+    BatchState state = BatchState.of(SOURCE, BATCH, Map.of(0, 10L, 1, 0L), Map.of(0, 20L, 1, 5L));
+    assertThat(StateCodec.toSummary(state)).doesNotContainKey("ingest.offsets.lost-from");
+    assertThat(StateCodec.fromSummary(StateCodec.toSummary(state)).lostFrom()).isEmpty();
 
-    BatchState lost = state.withLostFrom(Map.of(0, 4L));
-    assertThat(lost.toSummary()).containsEntry("ingest.offsets.lost-from", "0:4");
-    assertThat(BatchState.fromSummary(lost.toSummary())).isEqualTo(lost);
-    assertThat(lost.withCounts(1, 0).lostFrom()).containsEntry(0, 4L);
-    assertThatThrownBy(() -> state.withLostFrom(Map.of(0, 10L)))
+    BatchState lost = state.toBuilder().lostFrom(Map.of(0, 4L)).build();
+    assertThat(StateCodec.toSummary(lost)).containsEntry("ingest.offsets.lost-from", "0:4");
+    assertThat(StateCodec.fromSummary(StateCodec.toSummary(lost))).isEqualTo(lost);
+    assertThat(lost.withCounts(1, 0, 0).lostFrom()).containsEntry(0, 4L);
+    assertThatThrownBy(() -> state.toBuilder().lostFrom(Map.of(0, 10L)).build())
         .hasMessageContaining("Invalid lost offset 10 of partition 0");
   }
 
@@ -97,20 +97,25 @@ class BatchStateTest {
   void rejectsABrokenSummary() {
     Map<String, String> summary =
         new HashMap<>(
-            BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of(0, 2L), 0, 0, 0).toSummary());
+            StateCodec.toSummary(BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of(0, 2L))));
     summary.put("ingest.offsets.stop", "0:2,x:3");
-    assertThatThrownBy(() -> BatchState.fromSummary(summary))
+    assertThatThrownBy(() -> StateCodec.fromSummary(summary))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid batch state: ingest.offsets.stop=0:2,x:3");
     summary.remove("ingest.batch.number");
-    assertThatThrownBy(() -> BatchState.fromSummary(summary))
+    assertThatThrownBy(() -> StateCodec.fromSummary(summary))
         .hasMessage("Invalid batch state: no ingest.batch.number");
   }
 
   @Test
-  void rejectsCountsThatDoNotReconcile() {
-    assertThatThrownBy(() -> BatchState.of(SOURCE, BATCH, Map.of(), Map.of(), 5, 3, 1))
-        .hasMessage("Invalid counts: 5 read is not 3 written + 1 rejected");
+  void readIsWrittenPlusRejectedPlusTombstonesAndCountsAreNeverNegative() {
+    BatchState state = BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of(0, 9L));
+    assertThat(state.withCounts(5, 2, 1).read()).isEqualTo(8);
+    assertThatThrownBy(() -> state.withCounts(-1, 0, 0))
+        .hasMessage("Invalid counts: -1 written, 0 rejected, 0 tombstones");
+    assertThatThrownBy(() -> BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of()))
+        .hasMessage(
+            "Invalid offsets: start offsets of partitions [0], stop offsets of partitions []");
   }
 
   @Test

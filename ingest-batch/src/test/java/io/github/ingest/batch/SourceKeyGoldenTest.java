@@ -1,4 +1,4 @@
-package io.github.ingest.kafka.source;
+package io.github.ingest.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

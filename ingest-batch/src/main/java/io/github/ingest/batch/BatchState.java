@@ -1,0 +1,381 @@
+package io.github.ingest.batch;
+
+import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.core.internal.Preconditions;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * What a committed batch records about itself in the table: which source it read, its number and
+ * start, the offsets it read per partition and its record counts. The next batch of the same source
+ * starts where this one stopped. {@link StateCodec} writes it into snapshot summaries and the state
+ * property, and reads it back.
+ *
+ * <pre>{@code
+ * BatchState state = BatchState.of(source, batch, starts, stops).withCounts(13, 2, 0);
+ * }</pre>
+ */
+public final class BatchState implements Serializable {
+
+  private static final long serialVersionUID = 2L;
+
+  private final String source;
+  private final String serverKey;
+  private final long number;
+  private final String batchTimestamp;
+  private final String logFileName;
+  private final String runId;
+  private final SortedMap<Integer, Long> startOffsets;
+  private final SortedMap<Integer, Long> stopOffsets;
+  private final SortedMap<Integer, Long> lostFrom;
+  private final long read;
+  private final long written;
+  private final long rejected;
+  private final long tombstones;
+  private final String topicId;
+  private final SortedMap<Integer, Long> origin;
+
+  private BatchState(Builder builder) {
+    if (!builder.recorded) {
+      checkInvariants(builder);
+    }
+    this.source = builder.source;
+    this.serverKey = builder.serverKey;
+    this.number = builder.number;
+    this.batchTimestamp = Objects.requireNonNull(builder.batchTimestamp, "batchTimestamp");
+    this.logFileName = Objects.requireNonNull(builder.logFileName, "logFileName");
+    this.runId = builder.runId;
+    this.startOffsets = frozen(builder.startOffsets);
+    this.stopOffsets = frozen(builder.stopOffsets);
+    this.lostFrom = frozen(builder.lostFrom);
+    this.read = builder.read;
+    this.written = builder.written;
+    this.rejected = builder.rejected;
+    this.tombstones = builder.tombstones;
+    this.topicId = Objects.requireNonNull(builder.topicId, "topicId");
+    this.origin = frozen(builder.origin);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The state of {@code batch} of {@code source}, under a new run id, which reads partitions from
+   * {@code startOffsets} up to (not including) {@code stopOffsets}; no records counted yet.
+   */
+  public static BatchState of(
+      String source,
+      BatchMetadata batch,
+      Map<Integer, Long> startOffsets,
+      Map<Integer, Long> stopOffsets) {
+    return builder()
+        .source(source)
+        .batch(batch)
+        .runId(UUID.randomUUID().toString())
+        .offsets(startOffsets, stopOffsets)
+        .build();
+  }
+
+  /** A builder that starts from this state. */
+  public Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.source = source;
+    builder.serverKey = serverKey;
+    builder.number = number;
+    builder.batchTimestamp = batchTimestamp;
+    builder.logFileName = logFileName;
+    builder.runId = runId;
+    builder.startOffsets = startOffsets;
+    builder.stopOffsets = stopOffsets;
+    builder.lostFrom = lostFrom;
+    builder.read = read;
+    builder.written = written;
+    builder.rejected = rejected;
+    builder.tombstones = tombstones;
+    builder.topicId = topicId;
+    builder.origin = origin;
+    return builder;
+  }
+
+  /**
+   * This state with the counts of a finished batch: read is written plus rejected plus the
+   * tombstones left out (skipped or dead-lettered).
+   */
+  public BatchState withCounts(long newWritten, long newRejected, long newTombstones) {
+    return toBuilder().counts(newWritten, newRejected, newTombstones).build();
+  }
+
+  /** The source key, e.g. {@code kafka://<cluster id>/balance_changes?group=ingest}. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * The key by bootstrap servers that the summary also records, in {@code ingest.source}, for the
+   * first release (see {@link Builder#serverKey}); empty if none.
+   */
+  public String serverKey() {
+    return serverKey;
+  }
+
+  public long number() {
+    return number;
+  }
+
+  public String batchTimestamp() {
+    return batchTimestamp;
+  }
+
+  /** When the batch's run started: its batch timestamp, which is UTC. */
+  public Instant started() {
+    return LocalDateTime.parse(batchTimestamp).toInstant(ZoneOffset.UTC);
+  }
+
+  public String logFileName() {
+    return logFileName;
+  }
+
+  /**
+   * A random id of the run that made this state, which tells two batches apart that started in the
+   * same second.
+   */
+  public String runId() {
+    return runId;
+  }
+
+  /** The first offset read per partition. */
+  public SortedMap<Integer, Long> startOffsets() {
+    return startOffsets;
+  }
+
+  /** The offset after the last one read per partition: where the next batch starts. */
+  public SortedMap<Integer, Long> stopOffsets() {
+    return stopOffsets;
+  }
+
+  /**
+   * Per partition, the first offset that retention deleted before it was read; the offsets from
+   * there up to the start offset were skipped. Usually empty.
+   */
+  public SortedMap<Integer, Long> lostFrom() {
+    return lostFrom;
+  }
+
+  /** The Kafka topic id of the topic this batch read; empty if a release before ids wrote it. */
+  public String topicId() {
+    return topicId;
+  }
+
+  /**
+   * The start offsets of the source's first batch, carried forward; empty if a release before it
+   * wrote the state.
+   */
+  public SortedMap<Integer, Long> origin() {
+    return origin;
+  }
+
+  /** Records read: written plus rejected plus tombstones. */
+  public long read() {
+    return read;
+  }
+
+  public long written() {
+    return written;
+  }
+
+  public long rejected() {
+    return rejected;
+  }
+
+  /** Tombstones the batch read and left out: skipped, or dead-lettered. */
+  public long tombstones() {
+    return tombstones;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof BatchState)) {
+      return false;
+    }
+    BatchState that = (BatchState) other;
+    return StateCodec.toSummary(this).equals(StateCodec.toSummary(that));
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(source, number, batchTimestamp, stopOffsets);
+  }
+
+  @Override
+  public String toString() {
+    return "batch "
+        + number
+        + " of "
+        + source
+        + " stopping at "
+        + StateCodec.formatOffsets(stopOffsets);
+  }
+
+  /** What a state this release makes must satisfy; a recorded one is read as it was written. */
+  private static void checkInvariants(Builder builder) {
+    Preconditions.checkArgument(
+        builder.source != null && !builder.source.isEmpty(),
+        "Invalid source key: %s",
+        builder.source);
+    Preconditions.checkArgument(
+        builder.startOffsets.keySet().equals(builder.stopOffsets.keySet()),
+        "Invalid offsets: start offsets of partitions %s, stop offsets of partitions %s",
+        builder.startOffsets.keySet(),
+        builder.stopOffsets.keySet());
+    builder.lostFrom.forEach(
+        (partition, offset) ->
+            Preconditions.checkArgument(
+                builder.startOffsets.containsKey(partition)
+                    && offset < builder.startOffsets.get(partition),
+                "Invalid lost offset %s of partition %s: start offsets %s",
+                offset,
+                partition,
+                builder.startOffsets));
+    Preconditions.checkArgument(
+        builder.written >= 0 && builder.rejected >= 0 && builder.tombstones >= 0,
+        "Invalid counts: %s written, %s rejected, %s tombstones",
+        builder.written,
+        builder.rejected,
+        builder.tombstones);
+    Preconditions.checkArgument(
+        builder.serverKey.isEmpty() || SourceKey.isServerKey(builder.serverKey),
+        "Invalid source key by servers: %s",
+        builder.serverKey);
+  }
+
+  private static SortedMap<Integer, Long> frozen(Map<Integer, Long> offsets) {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(offsets));
+  }
+
+  /** Builds a state; source, number, timestamp, log file name and offsets are required. */
+  public static final class Builder {
+    private String source;
+    private String serverKey = "";
+    private long number;
+    private String batchTimestamp;
+    private String logFileName;
+    private String runId = "";
+    private Map<Integer, Long> startOffsets = Map.of();
+    private Map<Integer, Long> stopOffsets = Map.of();
+    private Map<Integer, Long> lostFrom = Map.of();
+    private long read;
+    private long written;
+    private long rejected;
+    private long tombstones;
+    private String topicId = "";
+    private Map<Integer, Long> origin = Map.of();
+    private boolean recorded;
+
+    private Builder() {}
+
+    /**
+     * Builds a state as a table records it, counts as written, without the checks of a state this
+     * release makes: what an earlier release wrote is read, not judged.
+     */
+    Builder recorded(long recordedRead) {
+      this.read = recordedRead;
+      this.recorded = true;
+      return this;
+    }
+
+    /** The source key, by the Kafka cluster's id where it has one. */
+    public Builder source(String newSource) {
+      this.source = newSource;
+      return this;
+    }
+
+    /**
+     * Also records the state under {@code newServerKey}, the key by bootstrap servers ({@code
+     * kafka://a:9092,b:9092/topic?group=g}) under which the first release looks its batches up: a
+     * downgraded job then continues after this batch instead of reading its range again.
+     */
+    public Builder serverKey(String newServerKey) {
+      this.serverKey = Objects.requireNonNull(newServerKey, "serverKey");
+      return this;
+    }
+
+    /** The number, timestamp and log file name of {@code batch}. */
+    public Builder batch(BatchMetadata batch) {
+      return number(batch.number())
+          .batchTimestamp(batch.batchTimestamp())
+          .logFileName(batch.logFileName());
+    }
+
+    public Builder number(long newNumber) {
+      this.number = newNumber;
+      return this;
+    }
+
+    public Builder batchTimestamp(String newBatchTimestamp) {
+      this.batchTimestamp = newBatchTimestamp;
+      return this;
+    }
+
+    public Builder logFileName(String newLogFileName) {
+      this.logFileName = newLogFileName;
+      return this;
+    }
+
+    /** The run's id; {@code ""} for a state a release before run ids wrote. */
+    public Builder runId(String newRunId) {
+      this.runId = Objects.requireNonNull(newRunId, "runId");
+      return this;
+    }
+
+    /** Per partition, the first offset to read and the offset after the last one. */
+    public Builder offsets(Map<Integer, Long> newStartOffsets, Map<Integer, Long> newStopOffsets) {
+      this.startOffsets = newStartOffsets;
+      this.stopOffsets = newStopOffsets;
+      return this;
+    }
+
+    /**
+     * Per partition, the first offset that retention deleted before it was read, up to the start
+     * offset; each must be below its partition's start.
+     */
+    public Builder lostFrom(Map<Integer, Long> newLostFrom) {
+      this.lostFrom = newLostFrom;
+      return this;
+    }
+
+    /** Rows written, records rejected and tombstones left out; read is their sum. */
+    public Builder counts(long newWritten, long newRejected, long newTombstones) {
+      this.read = newWritten + newRejected + newTombstones;
+      this.written = newWritten;
+      this.rejected = newRejected;
+      this.tombstones = newTombstones;
+      return this;
+    }
+
+    /**
+     * The id of the topic read ({@code ""} if unknown) and the start offsets of the source's first
+     * batch, where reading starts again if the table is rolled back to before it.
+     */
+    public Builder topic(String newTopicId, Map<Integer, Long> newOrigin) {
+      this.topicId = newTopicId;
+      this.origin = newOrigin;
+      return this;
+    }
+
+    public BatchState build() {
+      return new BatchState(this);
+    }
+  }
+}
