@@ -1,7 +1,6 @@
 package io.github.ingest.batch;
 
 import io.github.ingest.core.batch.BatchMetadata;
-import io.github.ingest.core.internal.Preconditions;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -43,10 +42,7 @@ public final class BatchState implements Serializable {
   private final String topicId;
   private final SortedMap<Integer, Long> origin;
 
-  private BatchState(Builder builder) {
-    if (!builder.recorded) {
-      checkInvariants(builder);
-    }
+  BatchState(BatchStateBuilder builder) {
     this.source = builder.source;
     this.serverKey = builder.serverKey;
     this.number = builder.number;
@@ -64,8 +60,8 @@ public final class BatchState implements Serializable {
     this.origin = frozen(builder.origin);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static BatchStateBuilder builder() {
+    return new BatchStateBuilder();
   }
 
   /**
@@ -86,8 +82,8 @@ public final class BatchState implements Serializable {
   }
 
   /** A builder that starts from this state. */
-  public Builder toBuilder() {
-    Builder builder = new Builder();
+  public BatchStateBuilder toBuilder() {
+    BatchStateBuilder builder = new BatchStateBuilder();
     builder.source = source;
     builder.serverKey = serverKey;
     builder.number = number;
@@ -121,7 +117,7 @@ public final class BatchState implements Serializable {
 
   /**
    * The key by bootstrap servers that the summary also records, in {@code ingest.source}, for the
-   * first release (see {@link Builder#serverKey}); empty if none.
+   * first release (see {@link BatchStateBuilder#serverKey}); empty if none.
    */
   public String serverKey() {
     return serverKey;
@@ -228,154 +224,7 @@ public final class BatchState implements Serializable {
         + StateCodec.formatOffsets(stopOffsets);
   }
 
-  /** What a state this release makes must satisfy; a recorded one is read as it was written. */
-  private static void checkInvariants(Builder builder) {
-    Preconditions.checkArgument(
-        builder.source != null && !builder.source.isEmpty(),
-        "Invalid source key: %s",
-        builder.source);
-    Preconditions.checkArgument(
-        builder.startOffsets.keySet().equals(builder.stopOffsets.keySet()),
-        "Invalid offsets: start offsets of partitions %s, stop offsets of partitions %s",
-        builder.startOffsets.keySet(),
-        builder.stopOffsets.keySet());
-    builder.lostFrom.forEach(
-        (partition, offset) ->
-            Preconditions.checkArgument(
-                builder.startOffsets.containsKey(partition)
-                    && offset < builder.startOffsets.get(partition),
-                "Invalid lost offset %s of partition %s: start offsets %s",
-                offset,
-                partition,
-                builder.startOffsets));
-    Preconditions.checkArgument(
-        builder.written >= 0 && builder.rejected >= 0 && builder.tombstones >= 0,
-        "Invalid counts: %s written, %s rejected, %s tombstones",
-        builder.written,
-        builder.rejected,
-        builder.tombstones);
-    Preconditions.checkArgument(
-        builder.serverKey.isEmpty() || SourceKey.isServerKey(builder.serverKey),
-        "Invalid source key by servers: %s",
-        builder.serverKey);
-  }
-
   private static SortedMap<Integer, Long> frozen(Map<Integer, Long> offsets) {
     return Collections.unmodifiableSortedMap(new TreeMap<>(offsets));
-  }
-
-  /** Builds a state; source, number, timestamp, log file name and offsets are required. */
-  public static final class Builder {
-    private String source;
-    private String serverKey = "";
-    private long number;
-    private String batchTimestamp;
-    private String logFileName;
-    private String runId = "";
-    private Map<Integer, Long> startOffsets = Map.of();
-    private Map<Integer, Long> stopOffsets = Map.of();
-    private Map<Integer, Long> lostFrom = Map.of();
-    private long read;
-    private long written;
-    private long rejected;
-    private long tombstones;
-    private String topicId = "";
-    private Map<Integer, Long> origin = Map.of();
-    private boolean recorded;
-
-    private Builder() {}
-
-    /**
-     * Builds a state as a table records it, counts as written, without the checks of a state this
-     * release makes: what an earlier release wrote is read, not judged.
-     */
-    Builder recorded(long recordedRead) {
-      this.read = recordedRead;
-      this.recorded = true;
-      return this;
-    }
-
-    /** The source key, by the Kafka cluster's id where it has one. */
-    public Builder source(String newSource) {
-      this.source = newSource;
-      return this;
-    }
-
-    /**
-     * Also records the state under {@code newServerKey}, the key by bootstrap servers ({@code
-     * kafka://a:9092,b:9092/topic?group=g}) under which the first release looks its batches up: a
-     * downgraded job then continues after this batch instead of reading its range again.
-     */
-    public Builder serverKey(String newServerKey) {
-      this.serverKey = Objects.requireNonNull(newServerKey, "serverKey");
-      return this;
-    }
-
-    /** The number, timestamp and log file name of {@code batch}. */
-    public Builder batch(BatchMetadata batch) {
-      return number(batch.number())
-          .batchTimestamp(batch.batchTimestamp())
-          .logFileName(batch.logFileName());
-    }
-
-    public Builder number(long newNumber) {
-      this.number = newNumber;
-      return this;
-    }
-
-    public Builder batchTimestamp(String newBatchTimestamp) {
-      this.batchTimestamp = newBatchTimestamp;
-      return this;
-    }
-
-    public Builder logFileName(String newLogFileName) {
-      this.logFileName = newLogFileName;
-      return this;
-    }
-
-    /** The run's id; {@code ""} for a state a release before run ids wrote. */
-    public Builder runId(String newRunId) {
-      this.runId = Objects.requireNonNull(newRunId, "runId");
-      return this;
-    }
-
-    /** Per partition, the first offset to read and the offset after the last one. */
-    public Builder offsets(Map<Integer, Long> newStartOffsets, Map<Integer, Long> newStopOffsets) {
-      this.startOffsets = newStartOffsets;
-      this.stopOffsets = newStopOffsets;
-      return this;
-    }
-
-    /**
-     * Per partition, the first offset that retention deleted before it was read, up to the start
-     * offset; each must be below its partition's start.
-     */
-    public Builder lostFrom(Map<Integer, Long> newLostFrom) {
-      this.lostFrom = newLostFrom;
-      return this;
-    }
-
-    /** Rows written, records rejected and tombstones left out; read is their sum. */
-    public Builder counts(long newWritten, long newRejected, long newTombstones) {
-      this.read = newWritten + newRejected + newTombstones;
-      this.written = newWritten;
-      this.rejected = newRejected;
-      this.tombstones = newTombstones;
-      return this;
-    }
-
-    /**
-     * The id of the topic read ({@code ""} if unknown) and the start offsets of the source's first
-     * batch, where reading starts again if the table is rolled back to before it.
-     */
-    public Builder topic(String newTopicId, Map<Integer, Long> newOrigin) {
-      this.topicId = newTopicId;
-      this.origin = newOrigin;
-      return this;
-    }
-
-    public BatchState build() {
-      return new BatchState(this);
-    }
   }
 }
