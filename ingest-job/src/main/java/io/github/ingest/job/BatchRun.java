@@ -19,18 +19,13 @@ import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,15 +205,7 @@ final class BatchRun {
    */
   private void lag(OffsetPlanner planner, OffsetPlan plan, Map<Integer, Long> tableAt) {
     try {
-      List<TopicPartition> partitions = new ArrayList<>();
-      plan.ranges().forEach(r -> partitions.add(new TopicPartition(plan.topic(), r.partition())));
-      Map<TopicPartition, Long> ends = planner.listOffsets(partitions, OffsetSpec.latest());
-      Map<Integer, Long> lag = new TreeMap<>();
-      ends.forEach(
-          (partition, end) ->
-              lag.put(
-                  partition.partition(),
-                  Math.max(0, end - tableAt.getOrDefault(partition.partition(), 0L))));
+      Map<Integer, Long> lag = planner.lag(plan, tableAt);
       summary.lag(lag);
     } catch (RuntimeException e) {
       // the run's own outcome says what went wrong; the summary goes without the lag
@@ -231,7 +218,7 @@ final class BatchRun {
       return;
     }
     try {
-      planner.commitGroupOffsets(conf.groupId(), conf.topic(), state.stopOffsets());
+      planner.kafka().commit(conf.groupId(), conf.topic(), state.stopOffsets());
     } catch (RuntimeException e) {
       LOG.warn("Cannot commit the offsets of consumer group {}", conf.groupId(), e);
       report.groupOffsetsBehind(e);

@@ -13,6 +13,7 @@ import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import io.github.ingest.iceberg.table.Tables;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.kafka.source.KafkaOffsets;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
 import java.time.Clock;
@@ -41,7 +42,6 @@ final class PreparedBatch {
   final BatchLedger.Position position;
   final OffsetPlan plan;
   final OffsetPlan toRead;
-  final String topicId;
   final CatalogLoader catalogLoader;
   final Optional<Table> table;
   final Optional<Table> deadLetters;
@@ -52,7 +52,6 @@ final class PreparedBatch {
       BatchLedger.Position position,
       OffsetPlan plan,
       OffsetPlan toRead,
-      String topicId,
       CatalogLoader catalogLoader,
       Optional<Table> table,
       Optional<Table> deadLetters,
@@ -61,7 +60,6 @@ final class PreparedBatch {
     this.position = position;
     this.plan = plan;
     this.toRead = toRead;
-    this.topicId = topicId;
     this.catalogLoader = catalogLoader;
     this.table = table;
     this.deadLetters = deadLetters;
@@ -74,8 +72,9 @@ final class PreparedBatch {
    */
   static PreparedBatch prepare(JobConf conf, OffsetPlanner planner, Runnable kafkaReached) {
     boolean write = !conf.planOnly();
-    String clusterId = setUp("Kafka", planner::clusterId);
-    String topicId = setUp("Kafka", () -> planner.topicId(conf.topic()));
+    String clusterId = setUp("Kafka", () -> planner.kafka().clusterId());
+    // a topic that is not there stops the run before any table is created
+    KafkaOffsets.Topic topic = setUp("Kafka", () -> planner.kafka().describe(conf.topic()));
     kafkaReached.run();
     String source = SourceKey.of(clusterId, conf.bootstrapServers(), conf.topic(), conf.groupId());
     CatalogLoader catalogLoader =
@@ -120,7 +119,7 @@ final class PreparedBatch {
             "Kafka",
             () ->
                 planner.plan(
-                    conf.topic(), position.startOffsets(), position.topicId(), conf.planOptions()));
+                    topic, position.startOffsets(), position.topicId(), conf.planOptions()));
     OffsetPlan toRead = setUp("Kafka", () -> planner.visible(plan));
     LOG.info(
         "Planned batch {} of {} {}: {}; to read: {}",
@@ -134,7 +133,6 @@ final class PreparedBatch {
         position,
         plan,
         toRead,
-        topicId,
         catalogLoader,
         table,
         deadLetters,
@@ -165,7 +163,7 @@ final class PreparedBatch {
     Map<Integer, Long> origin = position.last().isPresent() ? position.origin() : plan.starts();
     return BatchState.of(source, batch, plan.starts(), plan.stops()).toBuilder()
         .lostFrom(plan.lostFrom())
-        .topic(topicId, origin)
+        .topic(plan.topicId(), origin)
         .serverKey(SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId()))
         .build();
   }

@@ -23,11 +23,14 @@ public final class OffsetPlan {
   private final String topic;
   private final List<OffsetRange> ranges;
   private final SortedMap<Integer, Long> lostFrom;
+  private final String topicId;
 
-  private OffsetPlan(String topic, List<OffsetRange> ranges, SortedMap<Integer, Long> lostFrom) {
+  private OffsetPlan(
+      String topic, List<OffsetRange> ranges, SortedMap<Integer, Long> lostFrom, String topicId) {
     this.topic = topic;
     this.ranges = ranges;
     this.lostFrom = lostFrom;
+    this.topicId = topicId;
   }
 
   public static OffsetPlan of(String topic, List<OffsetRange> ranges) {
@@ -67,11 +70,22 @@ public final class OffsetPlan {
     return new OffsetPlan(
         topic,
         Collections.unmodifiableList(sorted),
-        Collections.unmodifiableSortedMap(new TreeMap<>(lostFrom)));
+        Collections.unmodifiableSortedMap(new TreeMap<>(lostFrom)),
+        "");
+  }
+
+  /** This plan, of the topic with id {@code newTopicId} ({@code ""} if the brokers report none). */
+  public OffsetPlan withTopicId(String newTopicId) {
+    return new OffsetPlan(topic, ranges, lostFrom, newTopicId);
   }
 
   public String topic() {
     return topic;
+  }
+
+  /** The id of the topic planned, as Kafka described it; {@code ""} if unknown. */
+  public String topicId() {
+    return topicId;
   }
 
   /** One range per partition, by partition number. */
@@ -138,7 +152,10 @@ public final class OffsetPlan {
       return false;
     }
     OffsetPlan that = (OffsetPlan) other;
-    return topic.equals(that.topic) && ranges.equals(that.ranges) && lostFrom.equals(that.lostFrom);
+    return topic.equals(that.topic)
+        && ranges.equals(that.ranges)
+        && lostFrom.equals(that.lostFrom)
+        && topicId.equals(that.topicId);
   }
 
   @Override
