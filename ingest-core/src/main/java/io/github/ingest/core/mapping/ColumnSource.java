@@ -118,7 +118,7 @@ public final class ColumnSource implements Serializable {
     if (plain) {
       return first ? name : "." + name;
     }
-    return "[" + RecordMapper.quote(name, Integer.MAX_VALUE) + "]";
+    return "[" + Rejections.quote(name, Integer.MAX_VALUE) + "]";
   }
 
   @Override

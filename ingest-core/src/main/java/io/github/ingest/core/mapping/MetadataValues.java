@@ -167,7 +167,7 @@ final class MetadataValues {
   }
 
   private static Object time(long epochMicros, ColumnType type) {
-    long unit = RecordMapper.UNITS[type.precision()];
+    long unit = ScalarParsers.UNITS[type.precision()];
     long truncated = Math.floorDiv(epochMicros, unit) * unit;
     return type.kind() == ColumnType.Kind.TIMESTAMP ? localDateTime(truncated) : instant(truncated);
   }

@@ -160,7 +160,7 @@ class BalanceChangeMappingTest {
       int integerDigits = value.signum() == 0 ? 0 : Math.max(0, value.precision() - value.scale());
       boolean fits = Math.max(0, value.scale()) <= scale && integerDigits <= precision - scale;
       BigDecimal plain =
-          RecordMapper.plainDecimal(text.toCharArray(), 0, text.length(), precision, scale);
+          Decimals.plainDecimal(text.toCharArray(), 0, text.length(), precision, scale);
       if (fits && integerDigits + scale <= 36) {
         assertThat(plain).as(text).isEqualTo(value.setScale(scale));
         read++;
@@ -171,12 +171,12 @@ class BalanceChangeMappingTest {
     assertThat(read).isGreaterThan(50_000);
     for (String notPlain :
         new String[] {"", "-", "+1", "1.", ".5", "1e5", "1.5E-3", "1,5", "--1"}) {
-      assertThat(RecordMapper.plainDecimal(notPlain.toCharArray(), 0, notPlain.length(), 29, 17))
+      assertThat(Decimals.plainDecimal(notPlain.toCharArray(), 0, notPlain.length(), 29, 17))
           .as(notPlain)
           .isNull();
     }
     char[] within = "x-12.50y".toCharArray();
-    assertThat(RecordMapper.plainDecimal(within, 1, 6, 4, 2)).isEqualTo(new BigDecimal("-12.50"));
+    assertThat(Decimals.plainDecimal(within, 1, 6, 4, 2)).isEqualTo(new BigDecimal("-12.50"));
   }
 
   /** {@code -?[0-9]+(\.[0-9]+)?} with leading and trailing zeros now and then. */
