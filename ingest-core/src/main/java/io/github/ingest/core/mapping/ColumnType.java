@@ -4,11 +4,11 @@ import static io.github.ingest.core.internal.Preconditions.checkArgument;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,8 +32,7 @@ import java.util.Set;
  * ColumnType tags = ColumnType.parse("list<string>");
  * }</pre>
  *
- * <p>Over 300 lines because it is the one value of every type a column can have, scalar and nested,
- * with its struct field; {@link TypeNames} reads the names.
+ * <p>{@link TypeNames} reads and writes the names.
  */
 public final class ColumnType implements Serializable {
 
@@ -95,18 +94,15 @@ public final class ColumnType implements Serializable {
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof Field)) {
-        return false;
-      }
-      Field that = (Field) other;
-      return name.equals(that.name) && type.equals(that.type) && required == that.required;
+      return other instanceof Field && toString().equals(other.toString());
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(name, type, required);
+      return toString().hashCode();
     }
 
+    /** {@code name:type}, with {@code not null} if required: all that makes a field. */
     @Override
     public String toString() {
       return name + ":" + type + (required ? " not null" : "");
@@ -116,24 +112,20 @@ public final class ColumnType implements Serializable {
   /** Largest decimal precision supported by Iceberg and Parquet. */
   public static final int MAX_DECIMAL_PRECISION = 38;
 
-  private static final ColumnType STRING = new ColumnType(Kind.STRING, 0, 0);
-  private static final ColumnType INT = new ColumnType(Kind.INT, 0, 0);
-  private static final ColumnType LONG = new ColumnType(Kind.LONG, 0, 0);
-  private static final ColumnType BOOLEAN = new ColumnType(Kind.BOOLEAN, 0, 0);
-  private static final ColumnType DOUBLE = new ColumnType(Kind.DOUBLE, 0, 0);
-  private static final ColumnType DATE = new ColumnType(Kind.DATE, 0, 0);
-  private static final ColumnType BINARY = new ColumnType(Kind.BINARY, 0, 0);
-  private static final ColumnType JSON = new ColumnType(Kind.JSON, 0, 0);
+  private static final ColumnType STRING = scalar(Kind.STRING);
+  private static final ColumnType INT = scalar(Kind.INT);
+  private static final ColumnType LONG = scalar(Kind.LONG);
+  private static final ColumnType BOOLEAN = scalar(Kind.BOOLEAN);
+  private static final ColumnType DOUBLE = scalar(Kind.DOUBLE);
+  private static final ColumnType DATE = scalar(Kind.DATE);
+  private static final ColumnType BINARY = scalar(Kind.BINARY);
+  private static final ColumnType JSON = scalar(Kind.JSON);
 
   private final Kind kind;
   private final int precision;
   private final int scale;
   private final List<Field> fields;
   private final ColumnType element;
-
-  private ColumnType(Kind kind, int precision, int scale) {
-    this(kind, precision, scale, Collections.emptyList(), null);
-  }
 
   private ColumnType(Kind kind, int precision, int scale, List<Field> fields, ColumnType element) {
     this.kind = kind;
@@ -189,17 +181,18 @@ public final class ColumnType implements Serializable {
         "Invalid decimal scale %s: must be between 0 and the precision %s",
         scale,
         precision);
-    return new ColumnType(Kind.DECIMAL, precision, scale);
+    return new ColumnType(Kind.DECIMAL, precision, scale, List.of(), null);
   }
 
   /** A timestamp without time zone (UTC wall clock) with {@code precision} fraction digits. */
   public static ColumnType timestamp(int precision) {
-    return new ColumnType(Kind.TIMESTAMP, checkTimestampPrecision(precision), 0);
+    return new ColumnType(Kind.TIMESTAMP, checkTimestampPrecision(precision), 0, List.of(), null);
   }
 
   /** An instant on the time line with {@code precision} fraction digits. */
   public static ColumnType timestampTz(int precision) {
-    return new ColumnType(Kind.TIMESTAMP_TZ, checkTimestampPrecision(precision), 0);
+    return new ColumnType(
+        Kind.TIMESTAMP_TZ, checkTimestampPrecision(precision), 0, List.of(), null);
   }
 
   /** A struct of {@code fields}, from a JSON object; names are unique, ignoring case. */
@@ -274,52 +267,26 @@ public final class ColumnType implements Serializable {
 
   @Override
   public boolean equals(Object other) {
-    if (this == other) {
-      return true;
-    }
-    if (!(other instanceof ColumnType)) {
-      return false;
-    }
-    ColumnType that = (ColumnType) other;
-    return kind == that.kind
-        && precision == that.precision
-        && scale == that.scale
-        && fields.equals(that.fields)
-        && Objects.equals(element, that.element);
+    return other instanceof ColumnType && identity().equals(((ColumnType) other).identity());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, precision, scale, fields, element);
+    return identity().hashCode();
+  }
+
+  private List<Object> identity() {
+    return Arrays.asList(kind, precision, scale, fields, element);
   }
 
   /** The type name as {@link #parse} reads it, e.g. {@code decimal(29,17)}. */
   @Override
   public String toString() {
-    switch (kind) {
-      case DECIMAL:
-        return "decimal(" + precision + "," + scale + ")";
-      case TIMESTAMP:
-        return "timestamp(" + precision + ")";
-      case TIMESTAMP_TZ:
-        return "timestamptz(" + precision + ")";
-      case INT:
-        return "int";
-      case LONG:
-        return "long";
-      case LIST:
-        return "list<" + element + ">";
-      case MAP:
-        return "map<string," + element + ">";
-      case STRUCT:
-        StringBuilder text = new StringBuilder("struct<");
-        for (int i = 0; i < fields.size(); i++) {
-          text.append(i == 0 ? "" : ",").append(fields.get(i));
-        }
-        return text.append('>').toString();
-      default:
-        return kind.name().toLowerCase(Locale.ROOT);
-    }
+    return TypeNames.name(this);
+  }
+
+  private static ColumnType scalar(Kind kind) {
+    return new ColumnType(kind, 0, 0, List.of(), null);
   }
 
   private static int checkTimestampPrecision(int precision) {

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A recursive-descent reader of the type names of {@link ColumnType#parse}. */
+/**
+ * The type names of {@link ColumnType}: read by recursive descent ({@link ColumnType#parse}), and
+ * written.
+ */
 final class TypeNames {
   private final String text;
   private int at;
@@ -158,5 +161,33 @@ final class TypeNames {
   private IllegalArgumentException invalid(String why) {
     return new IllegalArgumentException(
         "Invalid column type: " + text + (why == null ? "" : " (" + why + ")"));
+  }
+
+  /** The name of {@code type} as {@link ColumnType#parse} reads it, e.g. {@code decimal(29,17)}. */
+  static String name(ColumnType type) {
+    switch (type.kind()) {
+      case DECIMAL:
+        return "decimal(" + type.precision() + "," + type.scale() + ")";
+      case TIMESTAMP:
+        return "timestamp(" + type.precision() + ")";
+      case TIMESTAMP_TZ:
+        return "timestamptz(" + type.precision() + ")";
+      case INT:
+        return "int";
+      case LONG:
+        return "long";
+      case LIST:
+        return "list<" + type.element() + ">";
+      case MAP:
+        return "map<string," + type.element() + ">";
+      case STRUCT:
+        StringBuilder text = new StringBuilder("struct<");
+        for (int i = 0; i < type.fields().size(); i++) {
+          text.append(i == 0 ? "" : ",").append(type.fields().get(i));
+        }
+        return text.append('>').toString();
+      default:
+        return type.kind().name().toLowerCase(Locale.ROOT);
+    }
   }
 }

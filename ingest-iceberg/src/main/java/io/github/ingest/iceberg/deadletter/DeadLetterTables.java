@@ -1,7 +1,6 @@
 package io.github.ingest.iceberg.deadletter;
 
 import io.github.ingest.batch.BatchState;
-import io.github.ingest.batch.RunFiles;
 import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.DeadLetterColumn;
 import io.github.ingest.core.internal.ExitCode;
@@ -14,7 +13,6 @@ import io.github.ingest.iceberg.table.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.GenericManifestFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
-import org.apache.iceberg.ManifestFiles;
-import org.apache.iceberg.ManifestWriter;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,30 +74,6 @@ public final class DeadLetterTables {
   }
 
   /**
-   * Writes a manifest listing {@code files}, next to {@code deadLetters}' metadata, and returns its
-   * encoding for a target snapshot summary.
-   */
-  public static String writeManifest(Table deadLetters, List<DataFile> files, BatchState batch) {
-    // named after its run, as the batch's data files are: maintenance tells an orphan by its name
-    String location =
-        ((HasTableOperations) deadLetters)
-            .operations()
-            .metadataFileLocation(RunFiles.deadLetterManifest(batch));
-    ManifestWriter<DataFile> writer =
-        ManifestFiles.write(deadLetters.spec(), deadLetters.io().newOutputFile(location));
-    try {
-      try {
-        files.forEach(writer::add);
-      } finally {
-        writer.close();
-      }
-      return Base64.getEncoder().encodeToString(ManifestFiles.encode(writer.toManifestFile()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the dead-letter manifest " + location, e);
-    }
-  }
-
-  /**
    * Appends the dead letters listed in {@code manifest} for {@code batch} to {@code deadLetters},
    * with the batch's state, in one commit, unless that table holds the dead letters of the batch's
    * run already.
@@ -114,7 +83,7 @@ public final class DeadLetterTables {
     if (holds(deadLetters, batch)) {
       return;
     }
-    ManifestFile decoded = decode(manifest, batch);
+    ManifestFile decoded = DeadLetterManifests.decode(manifest, batch);
     BatchLedger.commit(
         deadLetters,
         BatchGuard.once(((HasTableOperations) deadLetters).operations(), batch),
@@ -172,8 +141,9 @@ public final class DeadLetterTables {
       LOG.warn("Abandoning the dead letters of {}, as dead-letters.abandon-run says", batch);
       return;
     }
-    ManifestFile manifest = decode(summary.get(StateCodec.DEAD_LETTER_MANIFEST), batch);
-    String missing = missingFile(deadLetters.io(), manifest);
+    ManifestFile manifest =
+        DeadLetterManifests.decode(summary.get(StateCodec.DEAD_LETTER_MANIFEST), batch);
+    String missing = DeadLetterManifests.missingFile(deadLetters.io(), manifest);
     if (missing != null) {
       throw new IngestException(
           ExitCode.BAD_CONFIG,
@@ -235,39 +205,29 @@ public final class DeadLetterTables {
     return removed;
   }
 
-  /** The first file of {@code manifest}, or the manifest itself, that does not exist; or null. */
-  private static String missingFile(FileIO io, ManifestFile manifest) {
-    if (!exists(io, manifest.path())) {
-      return manifest.path();
-    }
-    // a manifest not yet in a snapshot has no snapshot id, which reading it wants
-    ManifestFile readable = GenericManifestFile.copyOf(manifest).withSnapshotId(0L).build();
-    try (CloseableIterable<String> paths = ManifestFiles.readPaths(readable, io)) {
-      for (String path : paths) {
-        if (!exists(io, path)) {
-          return path;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the dead-letter manifest " + manifest.path(), e);
-    }
-    return null;
-  }
-
-  private static boolean exists(FileIO io, String path) {
-    try {
-      return io.newInputFile(path).exists();
-    } catch (NotFoundException e) {
-      return false; // in-memory and some other file systems say so at once
-    }
-  }
-
-  private static ManifestFile decode(String manifest, BatchState batch) {
-    try {
-      return ManifestFiles.decode(Base64.getDecoder().decode(manifest));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot decode the dead-letter manifest of " + batch, e);
-    }
+  /**
+   * The runs whose dead letters a crash left between the target commit and the dead-letter commit,
+   * for any source of {@code target}: their files are referenced by no snapshot yet, the next run
+   * of the source needs them, and maintenance must not remove them as orphans.
+   */
+  public static Set<String> pendingRuns(Table target, Table deadLetters) {
+    Set<String> pending = new HashSet<>();
+    ((HasTableOperations) target)
+        .operations()
+        .current()
+        .properties()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(StateCodec.STATE_PROPERTY_PREFIX)) {
+                Map<String, String> state = StateCodec.fromJson(value);
+                BatchState batch = StateCodec.fromSummary(state);
+                if (state.containsKey(StateCodec.DEAD_LETTER_MANIFEST)
+                    && !holds(deadLetters, batch)) {
+                  pending.add(batch.runId());
+                }
+              }
+            });
+    return pending;
   }
 
   /** Whether the names are of one table: catalogs prefix the identifier with their name. */

@@ -1,15 +1,11 @@
 package io.github.ingest.iceberg.maintenance;
 
-import io.github.ingest.batch.RunFiles;
-import io.github.ingest.iceberg.batch.ForwardingTableOperations;
 import io.github.ingest.iceberg.batch.RunFence;
-import io.github.ingest.iceberg.sink.PrefixedLocationProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,21 +14,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableMetadata;
-import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.actions.RewriteDataFilesActionResult;
-import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.flink.actions.Actions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileInfo;
-import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -143,7 +131,7 @@ public final class TableMaintenance {
     long[] before = dataFiles(table);
     report.filesBefore = before[0];
     report.bytesBefore = before[1];
-    compact(report);
+    new Compaction(table, flink, runId, this.started).compact(report, dryRun);
     expire(report, started);
     removeOrphans(report, started);
     rewriteManifests(report);
@@ -160,45 +148,14 @@ public final class TableMaintenance {
   public MaintenanceReport compactOnly() {
     long started = System.currentTimeMillis();
     MaintenanceReport report = new MaintenanceReport(table.name(), dryRun);
-    compact(report);
+    new Compaction(table, flink, runId, this.started).compact(report, dryRun);
     report.millis = System.currentTimeMillis() - started;
     return report;
   }
 
   /** The largest number of data files below the target size in one partition. */
   public static int mostSmallFilesInAPartition(Table table) {
-    return smallFilesByPartition(table).values().stream().mapToInt(List::size).max().orElse(0);
-  }
-
-  private void compact(MaintenanceReport report) {
-    Map<String, List<FileScanTask>> candidates = smallFilesByPartition(table);
-    candidates.values().removeIf(files -> files.size() < 2);
-    if (candidates.isEmpty()) {
-      return;
-    }
-    if (dryRun) {
-      report.compactedPartitions = candidates.size();
-      candidates.values().stream()
-          .flatMap(List::stream)
-          .forEach(
-              task -> {
-                report.compactedFiles++;
-                report.compactedBytes += task.file().fileSizeInBytes();
-              });
-      return;
-    }
-    RewriteDataFilesActionResult result =
-        Actions.forTable(flink.get(), writtenByThisRun(table))
-            .rewriteDataFiles()
-            .targetSizeInBytes(targetFileSize(table))
-            .execute();
-    report.compactedFiles = result.deletedDataFiles().size();
-    report.compactedBytes =
-        result.deletedDataFiles().stream().mapToLong(f -> f.fileSizeInBytes()).sum();
-    report.compactedInto = result.addedDataFiles().size();
-    report.compactedPartitions =
-        result.deletedDataFiles().stream().map(f -> f.partition().toString()).distinct().count();
-    table.refresh();
+    return Compaction.mostSmallFilesInAPartition(table);
   }
 
   private void expire(MaintenanceReport report, long now) {
@@ -299,28 +256,6 @@ public final class TableMaintenance {
     }
   }
 
-  /** The data files below the target size of the current snapshot, by partition. */
-  private static Map<String, List<FileScanTask>> smallFilesByPartition(Table table) {
-    Map<String, List<FileScanTask>> byPartition = new HashMap<>();
-    if (table.currentSnapshot() == null) {
-      return byPartition;
-    }
-    long target = targetFileSize(table);
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().ignoreResiduals().planFiles()) {
-      for (FileScanTask task : tasks) {
-        if (task.file().fileSizeInBytes() < target) {
-          byPartition
-              .computeIfAbsent(
-                  task.spec().partitionToPath(task.file().partition()), p -> new ArrayList<>())
-              .add(task);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return byPartition;
-  }
-
   /** Data files and their bytes in the current snapshot. */
   private static long[] dataFiles(Table table) {
     long[] counts = new long[2];
@@ -336,42 +271,5 @@ public final class TableMaintenance {
       throw new UncheckedIOException(e);
     }
     return counts;
-  }
-
-  private static long targetFileSize(Table table) {
-    return PropertyUtil.propertyAsLong(
-        table.properties(),
-        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
-        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-  }
-
-  /**
-   * {@code base} with this maintenance's run as the writer: its files are named after the run, so a
-   * killed maintenance leaves orphans that a later one recognises, and its commits are refused once
-   * a {@link RunFence} revoked the run.
-   */
-  private Table writtenByThisRun(Table base) {
-    TableOperations ops = ((HasTableOperations) base).operations();
-    LocationProvider named =
-        new PrefixedLocationProvider(ops.locationProvider(), RunFiles.prefix(started, runId));
-    TableOperations fenced =
-        new ForwardingTableOperations(ops) {
-          @Override
-          public LocationProvider locationProvider() {
-            return named;
-          }
-
-          @Override
-          public void commit(TableMetadata current, TableMetadata metadata) {
-            if (RunFence.revokes(current, started)) {
-              throw new ValidationException(
-                  "Cannot commit the compaction of table %s: maintenance run %s started at %s,"
-                      + " before the fence %s another maintenance set, so its files may be gone",
-                  base.name(), runId, started, RunFence.of(current).orElseThrow());
-            }
-            super.commit(current, metadata);
-          }
-        };
-    return new BaseTable(fenced, base.name());
   }
 }

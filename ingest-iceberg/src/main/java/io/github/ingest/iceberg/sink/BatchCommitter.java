@@ -7,6 +7,7 @@ import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
+import io.github.ingest.iceberg.deadletter.DeadLetterManifests;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,7 +125,7 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
           ((HasTableOperations) deadLetters).operations().current().uuid());
       deadLetterState.put(
           StateCodec.DEAD_LETTER_MANIFEST,
-          DeadLetterTables.writeManifest(deadLetters, deadLetterFiles, batch));
+          DeadLetterManifests.write(deadLetters, deadLetterFiles, batch));
     }
     BatchGuard guard =
         BatchGuard.after(((HasTableOperations) table).operations(), batch, plannedFrom);

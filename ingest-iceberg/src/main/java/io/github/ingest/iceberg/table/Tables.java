@@ -1,34 +1,24 @@
 package io.github.ingest.iceberg.table;
 
-import io.github.ingest.core.mapping.Column;
-import io.github.ingest.core.mapping.ColumnType;
 import io.github.ingest.core.mapping.Mapping;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a mapping's table, creating it and its namespace when missing. *
- *
- * <p>Over 300 lines because creation and evolution are one decision over the table's schema, and
- * top-level columns and nested fields follow the same rules.
+ * Loads a mapping's table, creating it and its namespace when missing; {@link SchemaEvolution}
+ * evolves an existing one.
  */
 public final class Tables {
 
@@ -58,13 +48,13 @@ public final class Tables {
   public static Table loadOrCreate(Catalog catalog, TableIdentifier identifier, Mapping mapping) {
     Schema schema = TableSchemas.schema(mapping);
     if (catalog.tableExists(identifier)) {
-      return evolve(catalog.loadTable(identifier), mapping);
+      return SchemaEvolution.evolve(catalog.loadTable(identifier), mapping);
     }
     Map<String, String> properties = new HashMap<>(defaultProperties());
     properties.putAll(mapping.properties());
     PartitionSpec spec = TableSchemas.spec(schema, mapping.partitioning());
     Table table = create(catalog, identifier, schema, spec, properties);
-    return table == null ? evolve(catalog.loadTable(identifier), mapping) : table;
+    return table == null ? SchemaEvolution.evolve(catalog.loadTable(identifier), mapping) : table;
   }
 
   /**
@@ -122,185 +112,6 @@ public final class Tables {
     }
   }
 
-  /** {@code table}, evolved to hold {@code mapping}'s rows. */
-  static Table evolve(Table table, Mapping mapping) {
-    Schema existing = table.schema();
-    String format =
-        table.properties().getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, "parquet").trim();
-    if (!"parquet".equalsIgnoreCase(format)) {
-      throw incompatible(
-          table,
-          mapping,
-          TableProperties.DEFAULT_FILE_FORMAT
-              + " is "
-              + format
-              + ", but the job writes Parquet only; set it to parquet, or write the table with"
-              + " another engine");
-    }
-    for (Types.NestedField field : existing.columns()) {
-      if (mapping.column(field.name()) == null) {
-        // refused rather than left NULL: a column someone added is data someone expects, and a
-        // mapping that silently never fills it would hide that from both sides
-        throw incompatible(
-            table,
-            mapping,
-            "it has column "
-                + field.name()
-                + ", which the mapping does not fill; add it to the mapping (an optional column"
-                + " whose field is absent is NULL), or drop it from the table");
-      }
-    }
-    UpdateSchema update = table.updateSchema();
-    List<String> changes = new ArrayList<>();
-    for (Column column : mapping.columns()) {
-      Types.NestedField field = existing.findField(column.name());
-      if (field == null) {
-        if (column.required()) {
-          throw incompatible(
-              table,
-              mapping,
-              "the mapping's new column " + column.name() + " is required; add it as optional");
-        }
-        Type type = TableSchemas.type(column.type(), new AtomicInteger());
-        update.addColumn(column.name(), type);
-        changes.add("added column " + column.name() + " " + type);
-      } else {
-        if (field.isRequired() && !column.required()) {
-          throw incompatible(
-              table,
-              mapping,
-              "column " + column.name() + " is required in the table, optional in the mapping");
-        }
-        evolve(table, mapping, update, changes, column.name(), field.type(), column.type());
-      }
-    }
-    if (!changes.isEmpty()) {
-      update.commit();
-      LOG.info("Evolved table {} for mapping {}: {}", table.name(), mapping.name(), changes);
-      table.refresh();
-    }
-    return table;
-  }
-
-  /**
-   * Evolves the place {@code path} of type {@code existing} in the table to hold {@code wanted}:
-   * widens a primitive type safely; adds a struct's new optional fields where the mapping has them,
-   * so the table's fields stay in the mapping's order.
-   */
-  private static void evolve(
-      Table table,
-      Mapping mapping,
-      UpdateSchema update,
-      List<String> changes,
-      String path,
-      Type existing,
-      ColumnType wanted) {
-    Type type = TableSchemas.type(wanted, new AtomicInteger());
-    if (existing.isPrimitiveType() && type.isPrimitiveType()) {
-      if (existing.equals(type)) {
-        return;
-      }
-      if (!TypeUtil.isPromotionAllowed(existing, type.asPrimitiveType())) {
-        throw incompatible(
-            table,
-            mapping,
-            String.format(
-                "%s is %s in the table, %s in the mapping, which is not a safe widening",
-                describe(path), existing, type));
-      }
-      update.updateColumn(path, type.asPrimitiveType());
-      changes.add("widened " + describe(path) + " from " + existing + " to " + type);
-      return;
-    }
-    if (existing.typeId() != type.typeId()) {
-      throw incompatible(
-          table,
-          mapping,
-          String.format(
-              "%s is %s in the table, %s in the mapping", describe(path), existing, type));
-    }
-    if (existing.isListType()) {
-      evolve(
-          table,
-          mapping,
-          update,
-          changes,
-          path + ".element",
-          existing.asListType().elementType(),
-          wanted.element());
-      return;
-    }
-    if (existing.isMapType()) {
-      evolve(
-          table,
-          mapping,
-          update,
-          changes,
-          path + ".value",
-          existing.asMapType().valueType(),
-          wanted.element());
-      return;
-    }
-    Types.StructType struct = existing.asStructType();
-    List<String> kept = new ArrayList<>();
-    for (Types.NestedField field : struct.fields()) {
-      boolean filled = wanted.fields().stream().anyMatch(f -> f.name().equals(field.name()));
-      if (!filled) {
-        throw incompatible(
-            table,
-            mapping,
-            "it has field " + path + "." + field.name() + ", which the mapping does not fill");
-      }
-      kept.add(field.name());
-    }
-    List<String> order = new ArrayList<>();
-    String previous = null;
-    for (ColumnType.Field field : wanted.fields()) {
-      String fieldPath = path + "." + field.name();
-      Types.NestedField current = struct.field(field.name());
-      if (current == null) {
-        if (field.required()) {
-          throw incompatible(
-              table,
-              mapping,
-              "the mapping's new field " + fieldPath + " is required; add it as optional");
-        }
-        Type added = TableSchemas.type(field.type(), new AtomicInteger());
-        update.addColumn(path, field.name(), added);
-        if (previous == null) {
-          update.moveFirst(fieldPath);
-        } else {
-          update.moveAfter(fieldPath, path + "." + previous);
-        }
-        changes.add("added field " + fieldPath + " " + added);
-      } else {
-        if (current.isRequired() && !field.required()) {
-          throw incompatible(
-              table,
-              mapping,
-              "field " + fieldPath + " is required in the table, optional in the mapping");
-        }
-        order.add(field.name());
-        evolve(table, mapping, update, changes, fieldPath, current.type(), field.type());
-      }
-      previous = field.name();
-    }
-    if (!order.equals(kept)) {
-      throw incompatible(
-          table,
-          mapping,
-          "the fields of "
-              + path
-              + " are "
-              + kept
-              + " in the table, in another order in the mapping");
-    }
-  }
-
-  private static String describe(String path) {
-    return (path.contains(".") ? "field " : "column ") + path;
-  }
-
   static void checkCompatible(Table table, Schema schema, String what, String whatKind) {
     Schema existing = table.schema();
     for (Types.NestedField column : schema.columns()) {
@@ -318,17 +129,6 @@ public final class Tables {
                 table.name(), column.name(), field.type(), column.type(), whatKind, what));
       }
     }
-  }
-
-  private static IncompatibleTableException incompatible(
-      Table table, Mapping mapping, String problem) {
-    return new IncompatibleTableException(
-        "Cannot write to table "
-            + table.name()
-            + " with mapping "
-            + mapping.name()
-            + ": "
-            + problem);
   }
 
   private static void createNamespace(Catalog catalog, Namespace namespace) {

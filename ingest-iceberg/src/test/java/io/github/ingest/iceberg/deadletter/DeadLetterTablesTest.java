@@ -154,8 +154,7 @@ class DeadLetterTablesTest {
         StateCodec.DEAD_LETTER_TABLE_UUID,
         ((HasTableOperations) deadLetters).operations().current().uuid());
     state.put(
-        StateCodec.DEAD_LETTER_MANIFEST,
-        DeadLetterTables.writeManifest(deadLetters, letters, batch));
+        StateCodec.DEAD_LETTER_MANIFEST, DeadLetterManifests.write(deadLetters, letters, batch));
     AppendFiles append = target.newAppend();
     state.forEach(append::set);
     append.commit();

@@ -11,6 +11,7 @@ import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
+import io.github.ingest.iceberg.deadletter.DeadLetterManifests;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -146,7 +147,7 @@ class BatchFormatGoldenTest {
     Table deadLetters = DeadLetterTables.loadOrCreate(catalog, TableIdentifier.of("lake", "t_dl"));
     BatchState state = state();
     String manifest =
-        DeadLetterTables.writeManifest(deadLetters, List.of(file(deadLetters, "dl")), state);
+        DeadLetterManifests.write(deadLetters, List.of(file(deadLetters, "dl")), state);
     Map<String, String> deadLetterState = new LinkedHashMap<>();
     deadLetterState.put(StateCodec.DEAD_LETTER_TABLE, deadLetters.name());
     deadLetterState.put(StateCodec.DEAD_LETTER_TABLE_UUID, "uuid-of-the-dead-letter-table");
