@@ -1,6 +1,6 @@
 package io.github.ingest.job;
 
-import static io.github.ingest.job.Startup.setUp;
+import static io.github.ingest.job.ExitCodes.setUp;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.StateCodec;
@@ -14,6 +14,7 @@ import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
 import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.Outcome;
 import io.github.ingest.job.metrics.RunSummary;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetPlanner;
@@ -49,24 +50,20 @@ final class BatchRun {
     this.summary = summary;
   }
 
-  /** What a run did. */
-  enum Outcome {
-    COMMITTED,
-    NOTHING_NEW,
-    PLANNED
-  }
-
   /** Runs; what it learns on the way goes into the run's summary, whether it succeeds or not. */
   Outcome run() throws Exception {
     long started = System.nanoTime();
     try (OffsetPlanner planner =
-        setUp("Kafka", () -> OffsetPlanner.create(conf.kafkaProperties(), conf.kafkaTimeout()))) {
+        setUp(
+            "Kafka",
+            () -> OffsetPlanner.create(conf.kafka().properties(), conf.kafka().timeout()))) {
       PreparedBatch batch =
           PreparedBatch.prepare(
               conf,
               planner,
               () -> {
-                if (!conf.planOnly() && planner.groupBehind(conf.groupId(), conf.topic())) {
+                if (!conf.planOnly()
+                    && planner.groupBehind(conf.kafka().groupId(), conf.kafka().topic())) {
                   // while the run reads the tables and plans: the job finds its cluster started
                   submission.startAhead();
                 }
@@ -75,7 +72,8 @@ final class BatchRun {
       try {
         return run(planner, batch, started);
       } finally {
-        boolean wanted = conf.pushgatewayUrl().isPresent() || conf.summaryJson().isPresent();
+        boolean wanted =
+            conf.run().pushgatewayUrl().isPresent() || conf.run().summaryJson().isPresent();
         if (wanted && !conf.planOnly()) {
           lag(planner, batch.plan, committedStops != null ? committedStops : batch.plan.starts());
         }
@@ -116,7 +114,7 @@ final class BatchRun {
     try (RunLease lease = RunLease.hold(table, planned.runId(), planned.started())) {
       StreamExecutionEnvironment env = submission.environment();
       int parallelism = Pipeline.parallelism(conf, batch.toRead, env);
-      routing = Routing.choose(conf.routing(), table, batch.toRead.size(), parallelism);
+      routing = Routing.choose(conf.run().routing(), table, batch.toRead.size(), parallelism);
       summary.routing(routing.kind().toString(), routing.reason());
       StreamGraph graph =
           Pipeline.assemble(env, conf, batch, metadata, planned, parallelism, routing, failpoints);
@@ -165,7 +163,7 @@ final class BatchRun {
         return "(failed after its commit)";
       }
       BatchLedger.Position now = BatchLedger.position(table, batch.source);
-      if (IngestJob.cause(e, ValidationException.class) != null && !now.sameAs(batch.position)) {
+      if (ExitCodes.cause(e, ValidationException.class) != null && !now.sameAs(batch.position)) {
         throw new IngestException(
             ExitCode.CONFLICT,
             String.format(
@@ -214,13 +212,13 @@ final class BatchRun {
   }
 
   private void commitGroupOffsets(OffsetPlanner planner, BatchState state) {
-    if (!conf.commitGroupOffsets()) {
+    if (!conf.kafka().commitGroupOffsets()) {
       return;
     }
     try {
-      planner.kafka().commit(conf.groupId(), conf.topic(), state.stopOffsets());
+      planner.kafka().commit(conf.kafka().groupId(), conf.kafka().topic(), state.stopOffsets());
     } catch (RuntimeException e) {
-      LOG.warn("Cannot commit the offsets of consumer group {}", conf.groupId(), e);
+      LOG.warn("Cannot commit the offsets of consumer group {}", conf.kafka().groupId(), e);
       report.groupOffsetsBehind(e);
     }
   }

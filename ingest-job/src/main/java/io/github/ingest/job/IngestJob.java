@@ -1,11 +1,10 @@
 package io.github.ingest.job;
 
 import io.github.ingest.core.internal.ExitCode;
-import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.Outcome;
 import io.github.ingest.job.metrics.Pushgateway;
 import io.github.ingest.job.metrics.RunSummary;
-import io.github.ingest.kafka.mapping.BadRecordException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +68,10 @@ public final class IngestJob {
       out.print(Versions.text());
       return EXIT_OK;
     }
+    if (JobConf.asksForHelp(args)) {
+      out.print(JobConf.helpText());
+      return EXIT_OK;
+    }
     JobConf conf;
     try {
       conf = JobConf.parse(env, args);
@@ -78,10 +80,6 @@ public final class IngestJob {
       err.println("Run with --help for the settings.");
       return EXIT_BAD_CONFIG;
     }
-    if (conf.help()) {
-      out.print(JobConf.helpText());
-      return EXIT_OK;
-    }
     conf.warnings().forEach(warning -> err.println("ingest: warning: " + warning));
     LOG.info("Settings:\n{}", conf.describe());
     if (conf.command() == JobConf.Command.MAINTAIN) {
@@ -89,41 +87,30 @@ public final class IngestJob {
         new Maintenance(conf, out).run();
         return EXIT_OK;
       } catch (Exception e) {
-        IngestException known = IngestException.in(e);
-        return failed(
-            e,
-            known != null
-                ? line(known)
-                : "maintenance of table "
-                    + conf.table()
-                    + " failed; what it committed stands, and the next maintain goes on from"
-                    + " there: "
-                    + reason(e),
-            err);
+        return failed(e, ExitCodes.maintenanceFailure(e, conf.tables().table()), err);
       }
     }
     RunSummary summary =
-        new RunSummary(conf.table().toString(), conf.topic(), conf.groupId(), started);
-    RunSummary.Outcome how;
+        new RunSummary(
+            conf.tables().table().toString(),
+            conf.kafka().topic(),
+            conf.kafka().groupId(),
+            started);
     int code;
     try {
-      BatchRun.Outcome outcome = new BatchRun(conf, Clock.systemUTC(), out, summary).run();
-      if (outcome == BatchRun.Outcome.PLANNED) {
-        return EXIT_OK;
+      Outcome outcome = new BatchRun(conf, Clock.systemUTC(), out, summary).run();
+      code = ExitCodes.code(outcome, conf.run().nothingNewExitCode());
+      if (outcome == Outcome.PLANNED) {
+        return code;
       }
-      how =
-          outcome == BatchRun.Outcome.COMMITTED
-              ? RunSummary.Outcome.COMMITTED
-              : RunSummary.Outcome.NOTHING_NEW;
-      code = how == RunSummary.Outcome.COMMITTED ? EXIT_OK : conf.nothingNewExitCode();
-      if (how == RunSummary.Outcome.COMMITTED) {
+      if (outcome == Outcome.COMMITTED) {
         classDataComplete();
       }
-      summary.end(how, code, Instant.now(), null);
+      summary.end(outcome, code, Instant.now(), null);
     } catch (Exception e) {
-      String line = failure(e);
+      String line = ExitCodes.batchFailure(e);
       code = failed(e, line, err);
-      summary.end(RunSummary.Outcome.FAILED, code, Instant.now(), line);
+      summary.end(Outcome.FAILED, code, Instant.now(), line);
     }
     publish(conf, summary, err);
     return code;
@@ -148,22 +135,7 @@ public final class IngestJob {
   private static int failed(Exception e, String line, PrintStream err) {
     LOG.debug("Run failed", e);
     err.println("ingest: " + line);
-    IngestException known = IngestException.in(e);
-    return known != null ? known.exitCode().code() : EXIT_FAILED;
-  }
-
-  /** What a failure means, in one line. */
-  private static String failure(Exception e) {
-    IngestException known = IngestException.in(e);
-    if (known != null) {
-      return line(known);
-    }
-    if (cause(e, CommitStateUnknownException.class) != null) {
-      return "batch failed and the catalog did not say whether its commit took effect;"
-          + " the next run reads the table and goes on from what it holds: "
-          + reason(e);
-    }
-    return "batch failed, nothing committed: " + reason(e);
+    return ExitCodes.code(e);
   }
 
   /**
@@ -171,7 +143,8 @@ public final class IngestJob {
    * run's exit code; a failure is a warning.
    */
   private static void publish(JobConf conf, RunSummary summary, PrintStream err) {
-    conf.summaryJson()
+    conf.run()
+        .summaryJson()
         .ifPresent(
             file -> {
               try {
@@ -180,53 +153,16 @@ public final class IngestJob {
                 err.println("ingest: warning: cannot write the summary to " + file + ": " + e);
               }
             });
-    conf.pushgatewayUrl()
+    conf.run()
+        .pushgatewayUrl()
         .ifPresent(
             url -> {
               try {
-                new Pushgateway(url, conf.pushgatewayJob()).push(summary);
+                new Pushgateway(url, conf.run().pushgatewayJob()).push(summary);
               } catch (IOException | RuntimeException e) {
                 err.println("ingest: warning: cannot push the run's figures to " + url + ": " + e);
               }
             });
-  }
-
-  /** The line that says what a classified failure means. */
-  private static String line(IngestException e) {
-    switch (e.exitCode()) {
-      case BAD_CONFIG:
-      case UNREACHABLE:
-        return "nothing started: " + e.getMessage();
-      case CONFLICT:
-        return e.getMessage() + ": " + reason(e);
-      default:
-        return e.getMessage();
-    }
-  }
-
-  /** The first of {@code error} and its causes that is one of {@code types}, or null. */
-  @SafeVarargs
-  static Throwable cause(Throwable error, Class<? extends Throwable>... types) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      for (Class<? extends Throwable> type : types) {
-        if (type.isInstance(t)) {
-          return t;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The message a user needs: a bad record's, or the root cause's. */
-  static String reason(Throwable error) {
-    Throwable root = error;
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof BadRecordException) {
-        return t.getMessage();
-      }
-      root = t;
-    }
-    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
   /**

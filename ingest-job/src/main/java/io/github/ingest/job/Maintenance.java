@@ -1,14 +1,12 @@
 package io.github.ingest.job;
 
-import static io.github.ingest.job.Startup.setUp;
+import static io.github.ingest.job.ExitCodes.setUp;
 
-import io.github.ingest.batch.BatchState;
-import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.batch.BatchFormat;
-import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.deadletter.DeadLetterTables;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
@@ -16,8 +14,6 @@ import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.config.MaintenanceConf;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -44,24 +40,30 @@ final class Maintenance {
     Catalog catalog =
         setUp(
             "the catalog",
-            () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog());
-    if (!setUp("the catalog", () -> catalog.tableExists(conf.table()))) {
+            () ->
+                Catalogs.loader(conf.tables().catalogName(), conf.tables().catalogProperties())
+                    .loadCatalog());
+    if (!setUp("the catalog", () -> catalog.tableExists(conf.tables().table()))) {
       throw new IngestException(
-          ExitCode.BAD_CONFIG, "Cannot maintain table " + conf.table() + ": it does not exist");
+          ExitCode.BAD_CONFIG,
+          "Cannot maintain table " + conf.tables().table() + ": it does not exist");
     }
-    Table table = setUp("the catalog or its warehouse", () -> catalog.loadTable(conf.table()));
+    Table table =
+        setUp("the catalog or its warehouse", () -> catalog.loadTable(conf.tables().table()));
     Optional<Table> deadLetters =
         setUp(
             "the catalog or its warehouse",
             () ->
-                catalog.tableExists(conf.deadLetterTable())
-                    ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
+                catalog.tableExists(conf.badRecords().deadLetterTable())
+                    ? Optional.of(catalog.loadTable(conf.badRecords().deadLetterTable()))
                     : Optional.<Table>empty());
     BatchFormat.check(table, ((HasTableOperations) table).operations().current());
     Supplier<Set<String>> pending =
         () -> {
           table.refresh();
-          return deadLetters.map(letters -> pendingDeadLetters(table, letters)).orElse(Set.of());
+          return deadLetters
+              .map(letters -> DeadLetterTables.pendingRuns(table, letters))
+              .orElse(Set.of());
         };
     Submission submission = new Submission(conf, out);
     String runId = UUID.randomUUID().toString();
@@ -89,28 +91,6 @@ final class Maintenance {
         .orphanAge(settings.orphanAge())
         .manifestMinCount(settings.manifestMinCount())
         .dryRun(settings.dryRun());
-  }
-
-  /**
-   * Runs whose dead letters a crash left between the target commit and the dead-letter commit:
-   * their files are referenced by no snapshot yet, and the next run needs them.
-   */
-  private static Set<String> pendingDeadLetters(Table table, Table deadLetters) {
-    Set<String> pending = new HashSet<>();
-    Map<String, String> properties =
-        ((HasTableOperations) table).operations().current().properties();
-    properties.forEach(
-        (key, value) -> {
-          if (key.startsWith(StateCodec.STATE_PROPERTY_PREFIX)) {
-            Map<String, String> state = StateCodec.fromJson(value);
-            BatchState batch = StateCodec.fromSummary(state);
-            if (state.containsKey(StateCodec.DEAD_LETTER_MANIFEST)
-                && !BatchLedger.landed(deadLetters, batch.source(), batch.runId())) {
-              pending.add(batch.runId());
-            }
-          }
-        });
-    return pending;
   }
 
   private void print(MaintenanceReport report) {

@@ -45,17 +45,18 @@ final class Pipeline {
     // pinned, so a cluster's restart strategy does not decide it; restarts are safe because a
     // committer that runs again finds its batch committed and commits nothing
     env.setRestartStrategy(
-        conf.restartAttempts() == 0
+        conf.run().restartAttempts() == 0
             ? RestartStrategies.noRestart()
-            : RestartStrategies.fixedDelayRestart(conf.restartAttempts(), Time.seconds(10)));
+            : RestartStrategies.fixedDelayRestart(conf.run().restartAttempts(), Time.seconds(10)));
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
-    BadRecordPolicy policy = conf.badRecordPolicy();
+    BadRecordPolicy policy = conf.badRecords().policy();
     SingleOutputStreamOperator<RowData> rows =
         env.fromSource(
-                BoundedKafkaSources.of(batch.toRead, conf.kafkaProperties(), conf.clientId()),
+                BoundedKafkaSources.of(
+                    batch.toRead, conf.kafka().properties(), conf.kafka().clientId()),
                 WatermarkStrategy.noWatermarks(),
-                "read " + conf.topic())
+                "read " + conf.kafka().topic())
             .uid("kafka-source")
             .setParallelism(parallelism)
             .transform(
@@ -64,16 +65,18 @@ final class Pipeline {
                 new MappingOperator(
                     batch.rowMapping,
                     metadata,
-                    conf.groupId(),
+                    conf.kafka().groupId(),
                     policy.action(),
-                    conf.tombstonePolicy(),
-                    conf.kafkaTimeout(),
+                    conf.badRecords().tombstonePolicy(),
+                    conf.kafka().timeout(),
                     failpoints))
             .uid("mapping")
             .setParallelism(parallelism);
     IcebergBatchSink sink =
         IcebergBatchSink.builder(
-                rows, batch.table.get(), TableLoader.fromCatalog(batch.catalogLoader, conf.table()))
+                rows,
+                batch.table.get(),
+                TableLoader.fromCatalog(batch.catalogLoader, conf.tables().table()))
             .batch(planned, batch.position)
             .routing(routing)
             .counts(rows.getSideOutput(MappingOperator.COUNTS))
@@ -87,12 +90,17 @@ final class Pipeline {
       sink.deadLetters(
           rows.getSideOutput(MappingOperator.DEAD_LETTERS),
           batch.deadLetters.get(),
-          TableLoader.fromCatalog(batch.catalogLoader, conf.deadLetterTable()));
+          TableLoader.fromCatalog(batch.catalogLoader, conf.badRecords().deadLetterTable()));
     }
     sink.append();
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(
-        "ingest " + conf.topic() + " batch " + planned.number() + " into " + conf.table());
+        "ingest "
+            + conf.kafka().topic()
+            + " batch "
+            + planned.number()
+            + " into "
+            + conf.tables().table());
     return graph;
   }
 
@@ -103,8 +111,8 @@ final class Pipeline {
    * {@code parallelism.default} gives.
    */
   static int parallelism(JobConf conf, OffsetPlan plan, StreamExecutionEnvironment env) {
-    if (conf.parallelism() != null) {
-      return conf.parallelism();
+    if (conf.run().parallelism() != null) {
+      return conf.run().parallelism();
     }
     int partitions = Math.max(1, plan.nonEmptyRanges().size());
     int available =

@@ -1,6 +1,6 @@
 package io.github.ingest.job;
 
-import static io.github.ingest.job.Startup.setUp;
+import static io.github.ingest.job.ExitCodes.setUp;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.SourceKey;
@@ -74,20 +74,27 @@ final class PreparedBatch {
     boolean write = !conf.planOnly();
     String clusterId = setUp("Kafka", () -> planner.kafka().clusterId());
     // a topic that is not there stops the run before any table is created
-    KafkaOffsets.Topic topic = setUp("Kafka", () -> planner.kafka().describe(conf.topic()));
+    KafkaOffsets.Topic topic = setUp("Kafka", () -> planner.kafka().describe(conf.kafka().topic()));
     kafkaReached.run();
-    String source = SourceKey.of(clusterId, conf.bootstrapServers(), conf.topic(), conf.groupId());
+    String source =
+        SourceKey.of(
+            clusterId,
+            conf.kafka().bootstrapServers(),
+            conf.kafka().topic(),
+            conf.kafka().groupId());
     CatalogLoader catalogLoader =
-        setUp("the catalog", () -> Catalogs.loader(conf.catalogName(), conf.catalogProperties()));
+        setUp(
+            "the catalog",
+            () -> Catalogs.loader(conf.tables().catalogName(), conf.tables().catalogProperties()));
     Catalog catalog = setUp("the catalog", catalogLoader::loadCatalog);
-    Mapping mapping = conf.mapping();
+    Mapping mapping = conf.tables().mapping();
     Optional<Table> table =
         setUp(
             "the catalog or its warehouse",
             () ->
-                !write && !catalog.tableExists(conf.table())
+                !write && !catalog.tableExists(conf.tables().table())
                     ? Optional.<Table>empty()
-                    : Optional.of(Tables.loadOrCreate(catalog, conf.table(), mapping)));
+                    : Optional.of(Tables.loadOrCreate(catalog, conf.tables().table(), mapping)));
     Optional<Table> deadLetters =
         setUp(
             "the catalog or its warehouse",
@@ -98,7 +105,7 @@ final class PreparedBatch {
           "the catalog or its warehouse",
           () -> {
             DeadLetterTables.catchUp(
-                table.get(), deadLetters.get(), source, conf.abandonedDeadLettersRun());
+                table.get(), deadLetters.get(), source, conf.badRecords().abandonedRun());
             return null;
           });
     }
@@ -106,7 +113,7 @@ final class PreparedBatch {
         table.map(t -> BatchLedger.position(t, source)).orElse(BatchLedger.newSource());
     if (position.last().isEmpty() && table.isPresent()) {
       // after the catch-up, which reads the state, and before planning, which would start afresh
-      BatchLedger.checkNewSource(table.get(), source, conf.acceptedNewSource());
+      BatchLedger.checkNewSource(table.get(), source, conf.tables().acceptedNewSource());
     }
     if (write && position.rolledBack() && deadLetters.isPresent()) {
       long kept = position.after().map(BatchState::number).orElse(0L);
@@ -119,7 +126,10 @@ final class PreparedBatch {
             "Kafka",
             () ->
                 planner.plan(
-                    topic, position.startOffsets(), position.topicId(), conf.planOptions()));
+                    topic,
+                    position.startOffsets(),
+                    position.topicId(),
+                    conf.kafka().planOptions()));
     OffsetPlan toRead = setUp("Kafka", () -> planner.visible(plan));
     LOG.info(
         "Planned batch {} of {} {}: {}; to read: {}",
@@ -149,9 +159,9 @@ final class PreparedBatch {
     return BatchMetadata.builder()
         .number(number())
         .start(clock.instant())
-        .sourceEndpoint(conf.bootstrapServers())
-        .clientId(conf.clientId())
-        .sourceName(conf.sourceName())
+        .sourceEndpoint(conf.kafka().bootstrapServers())
+        .clientId(conf.kafka().clientId())
+        .sourceName(conf.kafka().sourceName())
         .build();
   }
 
@@ -164,7 +174,9 @@ final class PreparedBatch {
     return BatchState.of(source, batch, plan.starts(), plan.stops()).toBuilder()
         .lostFrom(plan.lostFrom())
         .topic(plan.topicId(), origin)
-        .serverKey(SourceKey.of(conf.bootstrapServers(), conf.topic(), conf.groupId()))
+        .serverKey(
+            SourceKey.of(
+                conf.kafka().bootstrapServers(), conf.kafka().topic(), conf.kafka().groupId()))
         .build();
   }
 
@@ -173,12 +185,13 @@ final class PreparedBatch {
    * when it exists, so dead letters of an earlier batch can still be caught up.
    */
   private static Optional<Table> deadLetterTable(JobConf conf, Catalog catalog, boolean create) {
-    boolean store = conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER;
+    boolean store = conf.badRecords().policy().action() == BadRecordPolicy.Action.DEAD_LETTER;
     if (store && create) {
-      return Optional.of(DeadLetterTables.loadOrCreate(catalog, conf.deadLetterTable()));
+      return Optional.of(
+          DeadLetterTables.loadOrCreate(catalog, conf.badRecords().deadLetterTable()));
     }
-    return catalog.tableExists(conf.deadLetterTable())
-        ? Optional.of(catalog.loadTable(conf.deadLetterTable()))
+    return catalog.tableExists(conf.badRecords().deadLetterTable())
+        ? Optional.of(catalog.loadTable(conf.badRecords().deadLetterTable()))
         : Optional.empty();
   }
 

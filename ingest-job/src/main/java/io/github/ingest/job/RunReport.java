@@ -31,7 +31,8 @@ final class RunReport {
   void plan(PreparedBatch batch) {
     OffsetPlan plan = batch.plan;
     out.printf(
-        "Plan of the next batch of %s into %s (nothing written)%n", batch.source, conf.table());
+        "Plan of the next batch of %s into %s (nothing written)%n",
+        batch.source, conf.tables().table());
     out.printf("  batch:   %d, %s%n", batch.number(), after(batch));
     for (int i = 0; i < plan.ranges().size(); i++) {
       OffsetRange range = plan.ranges().get(i);
@@ -86,14 +87,14 @@ final class RunReport {
   void nothingNew(PreparedBatch batch) {
     out.printf(
         "Nothing new on topic %s since %s: nothing committed.%n",
-        conf.topic(),
+        conf.kafka().topic(),
         batch.position.after().map(state -> "batch " + state.number()).orElse("the start"));
   }
 
   void groupOffsetsBehind(Exception e) {
     out.printf(
         "  warning: the batch stands, but consumer group %s still shows the old offsets: %s%n",
-        conf.groupId(), e.getMessage());
+        conf.kafka().groupId(), e.getMessage());
   }
 
   void compacted(MaintenanceReport compacted) {
@@ -118,7 +119,7 @@ final class RunReport {
     Map<String, String> summary = snapshot.summary();
     out.printf(
         "Batch %d of %s committed to %s as snapshot %d%n",
-        committed.number(), committed.source(), conf.table(), snapshotId);
+        committed.number(), committed.source(), conf.tables().table(), snapshotId);
     out.printf(
         "  records: %d read, %d written, %d rejected%s%s%n",
         committed.read(),
@@ -126,16 +127,16 @@ final class RunReport {
         committed.rejected(),
         committed.rejected() == 0
             ? ""
-            : conf.badRecordPolicy().action() == BadRecordPolicy.Action.DEAD_LETTER
-                ? " (in table " + conf.deadLetterTable() + ")"
+            : conf.badRecords().policy().action() == BadRecordPolicy.Action.DEAD_LETTER
+                ? " (in table " + conf.badRecords().deadLetterTable() + ")"
                 : " (skipped)",
         committed.tombstones() == 0
             ? ""
             : String.format(
                 ", %d tombstones %s",
                 committed.tombstones(),
-                conf.tombstonePolicy() == TombstonePolicy.DEAD_LETTER
-                    ? "in table " + conf.deadLetterTable()
+                conf.badRecords().tombstonePolicy() == TombstonePolicy.DEAD_LETTER
+                    ? "in table " + conf.badRecords().deadLetterTable()
                     : "skipped"));
     out.printf("  offsets: %s%n", plan);
     plan.lostFrom()

@@ -44,8 +44,8 @@ final class Submission {
   void startAhead() {
     if (ahead == null && !onCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
       int slots =
-          conf.parallelism() != null
-              ? conf.parallelism()
+          conf.run().parallelism() != null
+              ? conf.run().parallelism()
               : Runtime.getRuntime().availableProcessors();
       ahead = EmbeddedCluster.startAhead(embedded(conf), slots);
     }
@@ -66,11 +66,11 @@ final class Submission {
   StreamExecutionEnvironment environment() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     if (onCluster(env)) {
-      if (!conf.flinkSettings().isEmpty()) {
+      if (!conf.run().flinkSettings().isEmpty()) {
         LOG.warn(
             "Ignoring the flink.* settings {}: under flink run, the cluster's configuration"
                 + " applies",
-            conf.flinkSettings().keySet());
+            conf.run().flinkSettings().keySet());
       }
       return env;
     }
@@ -89,13 +89,13 @@ final class Submission {
    * would take is not needed.
    */
   static Configuration embedded(JobConf conf) {
-    Configuration config = Configuration.fromMap(conf.flinkSettings());
+    Configuration config = Configuration.fromMap(conf.run().flinkSettings());
     if (!config.contains(JobManagerOptions.SCHEDULER)
         && !config.contains(ExecutionOptions.BATCH_SHUFFLE_MODE)) {
       config.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.Default);
       config.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BatchShuffleMode.ALL_EXCHANGES_PIPELINED);
     }
-    long interval = conf.progressInterval().toMillis();
+    long interval = conf.run().progressInterval().toMillis();
     if (interval > 0 && !config.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
       config.set(
           HeartbeatManagerOptions.HEARTBEAT_INTERVAL,
@@ -134,7 +134,7 @@ final class Submission {
             : null;
     try {
       CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
-      long interval = conf.progressInterval().toMillis();
+      long interval = conf.run().progressInterval().toMillis();
       Progress progress = new Progress(out, planned, submitted);
       while (interval > 0) {
         try {

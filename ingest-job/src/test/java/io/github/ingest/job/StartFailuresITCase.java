@@ -294,7 +294,9 @@ class StartFailuresITCase {
 
   private static void createIncompatibleTable(Map<String, String> settings, String name) {
     JobConf conf = JobConf.resolve(settings);
-    Catalog catalog = Catalogs.loader(conf.catalogName(), conf.catalogProperties()).loadCatalog();
+    Catalog catalog =
+        Catalogs.loader(conf.tables().catalogName(), conf.tables().catalogProperties())
+            .loadCatalog();
     ((SupportsNamespaces) catalog).createNamespace(Namespace.of("lake"));
     List<Types.NestedField> columns = new ArrayList<>();
     for (Types.NestedField column : TableSchemas.schema(BalanceChanges.mapping()).columns()) {

@@ -22,14 +22,12 @@ import org.apache.flink.configuration.ConfigOption;
  */
 final class CommandLine {
 
-  final boolean help;
   final JobConf.Command command;
   final Map<String, String> settings;
   final List<String> warnings;
 
   private CommandLine(
-      boolean help, JobConf.Command command, Map<String, String> settings, List<String> warnings) {
-    this.help = help;
+      JobConf.Command command, Map<String, String> settings, List<String> warnings) {
     this.command = command;
     this.settings = Collections.unmodifiableMap(settings);
     this.warnings = Collections.unmodifiableList(warnings);
@@ -43,24 +41,23 @@ final class CommandLine {
   static CommandLine parse(Map<String, String> env, String... args) {
     Map<String, String> flags = new LinkedHashMap<>();
     String configFile = env.get(JobOptions.CONFIG_ENV);
-    boolean help = false;
     JobConf.Command command = JobConf.Command.RUN;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if ("--help".equals(arg) || "-h".equals(arg)) {
-        help = true;
-        continue;
+        throw new IllegalArgumentException(
+            "Invalid argument: " + arg + " (the help text needs no settings: ask for it alone)");
       }
       if (i == 0 && JobConf.Command.named(arg) != null) {
         command = JobConf.Command.named(arg);
         continue;
       }
       if ("--dry-run".equals(arg)) {
-        flags.put(JobOptions.MAINTENANCE_DRY_RUN.key(), "true");
+        flags.put(MaintenanceOptions.MAINTENANCE_DRY_RUN.key(), "true");
         continue;
       }
       if ("--maintain".equals(arg)) {
-        flags.put(JobOptions.MAINTENANCE_AFTER_RUN.key(), "true");
+        flags.put(MaintenanceOptions.MAINTENANCE_AFTER_RUN.key(), "true");
         continue;
       }
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -88,20 +85,13 @@ final class CommandLine {
     }
     Map<String, String> settings = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
-    if (!help) {
-      if (configFile != null) {
-        settings.putAll(load(Paths.get(configFile)));
-      }
-      settings.putAll(fromEnvironment(env, warnings));
-      settings.putAll(flags);
+    if (configFile != null) {
+      settings.putAll(load(Paths.get(configFile)));
     }
-    return new CommandLine(help, command, settings, warnings);
+    settings.putAll(fromEnvironment(env, warnings));
+    settings.putAll(flags);
+    return new CommandLine(command, settings, warnings);
   }
-
-  /** The prefixes of passed-through keys, which variables spell in upper case. */
-  private static final List<String> PASSED_THROUGH =
-      List.of(
-          JobOptions.KAFKA_PROPERTIES_PREFIX, JobOptions.CATALOG_PREFIX, JobOptions.FLINK_PREFIX);
 
   /**
    * The settings of {@code INGEST_*} variables: a declared setting's {@link JobOptions#envName};
@@ -123,7 +113,7 @@ final class CommandLine {
         continue;
       }
       String key = byEnvName.get(name);
-      for (String prefix : PASSED_THROUGH) {
+      for (String prefix : JobOptions.PASS_THROUGH_PREFIXES) {
         String envPrefix = JobOptions.envName(prefix);
         if (key == null && name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
           key = prefix + dotted(name.substring(envPrefix.length()));

@@ -44,19 +44,19 @@ final class HelpText {
       wrap(text, JobOptions.text(option));
     }
     text.append("  ")
-        .append(JobOptions.KAFKA_PROPERTIES_PREFIX)
+        .append(KafkaOptions.PROPERTIES_PREFIX)
         .append("* [INGEST_KAFKA_PROPERTIES_*]\n");
     wrap(
         text,
         "Kafka client properties, passed through, e.g."
             + " kafka.properties.security.protocol=SASL_SSL.");
-    text.append("  ").append(JobOptions.CATALOG_PREFIX).append("* [INGEST_CATALOG_*]\n");
+    text.append("  ").append(TableOptions.CATALOG_PREFIX).append("* [INGEST_CATALOG_*]\n");
     wrap(
         text,
         "Iceberg catalog properties, passed through, e.g. catalog.jdbc.user=ingest. A"
             + " variable's name maps to the key in lower case with dots for underscores, so keys"
             + " with a hyphen go in the file or a flag.");
-    text.append("  ").append(JobOptions.FLINK_PREFIX).append("* [INGEST_FLINK_*]\n");
+    text.append("  ").append(RunOptions.FLINK_PREFIX).append("* [INGEST_FLINK_*]\n");
     wrap(
         text,
         "Flink settings of the embedded cluster under java -jar, passed through, e.g."

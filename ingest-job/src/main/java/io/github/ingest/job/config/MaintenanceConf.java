@@ -1,8 +1,9 @@
 package io.github.ingest.job.config;
 
 import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
 
-/** The resolved {@code maintenance.*} settings. */
+/** The resolved {@link MaintenanceOptions}. */
 public final class MaintenanceConf {
 
   private final Duration snapshotRetention;
@@ -13,21 +14,14 @@ public final class MaintenanceConf {
   private final boolean afterRun;
   private final int afterRunMinFiles;
 
-  MaintenanceConf(
-      Duration snapshotRetention,
-      int retainLast,
-      Duration orphanAge,
-      int manifestMinCount,
-      boolean dryRun,
-      boolean afterRun,
-      int afterRunMinFiles) {
-    this.snapshotRetention = snapshotRetention;
-    this.retainLast = retainLast;
-    this.orphanAge = orphanAge;
-    this.manifestMinCount = manifestMinCount;
-    this.dryRun = dryRun;
-    this.afterRun = afterRun;
-    this.afterRunMinFiles = afterRunMinFiles;
+  MaintenanceConf(Configuration options) {
+    this.snapshotRetention = options.get(MaintenanceOptions.MAINTENANCE_SNAPSHOT_RETENTION);
+    this.retainLast = options.get(MaintenanceOptions.MAINTENANCE_RETAIN_LAST);
+    this.orphanAge = options.get(MaintenanceOptions.MAINTENANCE_ORPHAN_AGE);
+    this.manifestMinCount = options.get(MaintenanceOptions.MAINTENANCE_MANIFEST_MIN_COUNT);
+    this.dryRun = options.get(MaintenanceOptions.MAINTENANCE_DRY_RUN);
+    this.afterRun = options.get(MaintenanceOptions.MAINTENANCE_AFTER_RUN);
+    this.afterRunMinFiles = options.get(MaintenanceOptions.MAINTENANCE_AFTER_RUN_MIN_FILES);
   }
 
   public Duration snapshotRetention() {

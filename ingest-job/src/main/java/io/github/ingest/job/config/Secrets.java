@@ -43,8 +43,8 @@ final class Secrets {
 
   /** Whether the setting {@code key} holds a secret. */
   static boolean isSecret(String key) {
-    if (key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
-      String property = key.substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length());
+    if (key.startsWith(KafkaOptions.PROPERTIES_PREFIX)) {
+      String property = key.substring(KafkaOptions.PROPERTIES_PREFIX.length());
       if (isPassword(CONSUMER.get(property)) || isPassword(ADMIN.get(property))) {
         return true;
       }

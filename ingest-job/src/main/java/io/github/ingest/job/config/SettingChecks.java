@@ -22,16 +22,16 @@ final class SettingChecks {
   /** The smallest value of each integer setting that has one. */
   private static final Map<ConfigOption<Integer>, Integer> MINIMUMS =
       Map.of(
-          JobOptions.PARALLELISM, 1,
-          JobOptions.RESTART_ATTEMPTS, 0,
-          JobOptions.MAINTENANCE_RETAIN_LAST, 1,
-          JobOptions.MAINTENANCE_MANIFEST_MIN_COUNT, 1,
-          JobOptions.MAINTENANCE_AFTER_RUN_MIN_FILES, 1);
+          RunOptions.PARALLELISM, 1,
+          RunOptions.RESTART_ATTEMPTS, 0,
+          MaintenanceOptions.MAINTENANCE_RETAIN_LAST, 1,
+          MaintenanceOptions.MAINTENANCE_MANIFEST_MIN_COUNT, 1,
+          MaintenanceOptions.MAINTENANCE_AFTER_RUN_MIN_FILES, 1);
 
   /** Every declared setting parses, and numbers are in range. */
-  static void options(Configuration options, Supplier<?> mapping) {
-    require(options, JobOptions.BOOTSTRAP_SERVERS);
-    require(options, JobOptions.TOPIC);
+  static void options(Configuration options) {
+    require(options, KafkaOptions.BOOTSTRAP_SERVERS);
+    require(options, KafkaOptions.TOPIC);
     for (ConfigOption<?> option : JobOptions.all()) {
       try {
         options.getOptional(option);
@@ -49,17 +49,23 @@ final class SettingChecks {
                       throw new IllegalArgumentException(
                           "Invalid value for " + option.key() + ": " + value);
                     }));
-    check(mapping, JobOptions.MAPPING, JobOptions.PARTITIONING);
   }
 
   /** The settings that depend on others are consistent. */
   static void consistent(JobConf conf, Configuration options, Map<String, String> catalog) {
-    check(conf::badRecordPolicy, JobOptions.BAD_RECORDS_POLICY, JobOptions.BAD_RECORDS_MAX_RATIO);
-    check(conf::planOptions, JobOptions.STARTING_OFFSETS, JobOptions.MAX_OFFSETS_PER_PARTITION);
+    check(
+        conf.badRecords()::policy,
+        BadRecordOptions.BAD_RECORDS_POLICY,
+        BadRecordOptions.BAD_RECORDS_MAX_RATIO);
+    check(
+        conf.kafka()::planOptions,
+        KafkaOptions.STARTING_OFFSETS,
+        KafkaOptions.MAX_OFFSETS_PER_PARTITION);
     tombstones(conf);
     maintenanceAges(options);
-    checkTableName(JobOptions.DEAD_LETTER_TABLE, options.get(JobOptions.DEAD_LETTER_TABLE));
-    checkTableName(JobOptions.TABLE, conf.table().toString());
+    checkTableName(
+        BadRecordOptions.DEAD_LETTER_TABLE, options.get(BadRecordOptions.DEAD_LETTER_TABLE));
+    checkTableName(TableOptions.TABLE, conf.tables().table().toString());
     catalog(options, catalog);
   }
 
@@ -69,33 +75,33 @@ final class SettingChecks {
    * offsets live on; a Hadoop catalog needs an atomic rename, which S3 does not have.
    */
   private static void catalog(Configuration options, Map<String, String> catalogProperties) {
-    String warehouse = options.get(JobOptions.CATALOG_WAREHOUSE);
+    String warehouse = options.get(TableOptions.CATALOG_WAREHOUSE);
     if (!Catalogs.onS3(warehouse)) {
       return;
     }
     boolean catalogSet =
-        options.contains(JobOptions.CATALOG_URI)
-            || options.contains(JobOptions.CATALOG_TYPE)
+        options.contains(TableOptions.CATALOG_URI)
+            || options.contains(TableOptions.CATALOG_TYPE)
             || catalogProperties.containsKey("catalog-impl");
     if (!catalogSet) {
       throw new IllegalArgumentException(
           "Invalid catalog for warehouse "
               + warehouse
               + ": the default catalog is a SQLite file on this machine ("
-              + options.get(JobOptions.CATALOG_URI)
+              + options.get(TableOptions.CATALOG_URI)
               + "), and the tables would be lost with the machine while their files and the"
               + " consumer group's offsets live on. Set catalog.uri to a shared catalog database"
               + " (e.g. jdbc:postgresql://...), or catalog.type");
     }
-    if ("hadoop".equalsIgnoreCase(options.get(JobOptions.CATALOG_TYPE))
-        && !options.get(JobOptions.ALLOW_HADOOP_CATALOG_ON_S3)) {
+    if ("hadoop".equalsIgnoreCase(options.get(TableOptions.CATALOG_TYPE))
+        && !options.get(TableOptions.ALLOW_HADOOP_CATALOG_ON_S3)) {
       throw new IllegalArgumentException(
           "Invalid catalog for warehouse "
               + warehouse
               + ": a Hadoop catalog commits by renaming files, which S3 does not do atomically,"
               + " so two commits can both succeed and one is lost. Use a jdbc, rest, glue or"
               + " hive catalog, or set "
-              + JobOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
+              + TableOptions.ALLOW_HADOOP_CATALOG_ON_S3.key()
               + "=true to accept the risk");
     }
   }
@@ -105,11 +111,12 @@ final class SettingChecks {
    * day, because a younger file may belong to a write that has not committed yet.
    */
   private static void maintenanceAges(Configuration options) {
-    if (options.get(JobOptions.MAINTENANCE_ALLOW_SHORT_AGES)) {
+    if (options.get(MaintenanceOptions.MAINTENANCE_ALLOW_SHORT_AGES)) {
       return;
     }
-    shortAge(options, JobOptions.MAINTENANCE_ORPHAN_AGE, Duration.ofHours(24), "24 hours");
-    shortAge(options, JobOptions.MAINTENANCE_SNAPSHOT_RETENTION, Duration.ofHours(1), "1 hour");
+    shortAge(options, MaintenanceOptions.MAINTENANCE_ORPHAN_AGE, Duration.ofHours(24), "24 hours");
+    shortAge(
+        options, MaintenanceOptions.MAINTENANCE_SNAPSHOT_RETENTION, Duration.ofHours(1), "1 hour");
   }
 
   private static void shortAge(
@@ -124,46 +131,47 @@ final class SettingChecks {
               options.toMap().get(option.key()),
               words,
               JobOptions.text(option),
-              JobOptions.MAINTENANCE_ALLOW_SHORT_AGES.key()));
+              MaintenanceOptions.MAINTENANCE_ALLOW_SHORT_AGES.key()));
     }
   }
 
   /** A tombstone policy that the bad-record policy and the mapping can follow. */
   private static void tombstones(JobConf conf) {
-    TombstonePolicy policy = conf.tombstonePolicy();
+    TombstonePolicy policy = conf.badRecords().tombstonePolicy();
     if (policy == TombstonePolicy.DEAD_LETTER
-        && conf.badRecordPolicy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
+        && conf.badRecords().policy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
       throw new IllegalArgumentException(
           "Invalid value for "
-              + JobOptions.TOMBSTONES_POLICY.key()
+              + BadRecordOptions.TOMBSTONES_POLICY.key()
               + ": dead-letter needs "
-              + JobOptions.BAD_RECORDS_POLICY.key()
+              + BadRecordOptions.BAD_RECORDS_POLICY.key()
               + "=dead-letter, which keeps the dead-letter table (it is "
-              + conf.badRecordPolicy().action()
+              + conf.badRecords().policy().action()
               + ")");
     }
     if (policy == TombstonePolicy.ROW) {
-      conf.mapping().columns().stream()
+      conf.tables().mapping().columns().stream()
           .filter(column -> column.required() && column.source().isField())
           .findFirst()
           .ifPresent(
               column -> {
                 throw new IllegalArgumentException(
                     "Invalid value for "
-                        + JobOptions.TOMBSTONES_POLICY.key()
+                        + BadRecordOptions.TOMBSTONES_POLICY.key()
                         + ": row leaves every column from the value NULL, but column "
                         + column.name()
                         + " of mapping "
-                        + conf.mapping().name()
+                        + conf.tables().mapping().name()
                         + " is required");
               });
     }
   }
 
   /** Resolves a value from {@code involved} settings; its failure names them. */
-  private static void check(Supplier<?> resolve, ConfigOption<?>... involved) {
+  /** What {@code resolve} resolves; its failure as the invalid value of {@code involved}. */
+  static <T> T check(Supplier<T> resolve, ConfigOption<?>... involved) {
     try {
-      resolve.get();
+      return resolve.get();
     } catch (IllegalArgumentException e) {
       List<String> keys = new ArrayList<>();
       for (ConfigOption<?> option : involved) {

@@ -41,11 +41,11 @@ final class Suggestions {
     }
     String message =
         "Unknown Kafka client property: "
-            + JobOptions.KAFKA_PROPERTIES_PREFIX
+            + KafkaOptions.PROPERTIES_PREFIX
             + property
             + " (not a setting of Kafka's consumer or admin client";
     return closest != null && best <= Math.max(2, property.length() / 3)
-        ? message + "; did you mean " + JobOptions.KAFKA_PROPERTIES_PREFIX + closest + "?)"
+        ? message + "; did you mean " + KafkaOptions.PROPERTIES_PREFIX + closest + "?)"
         : message + ")";
   }
 

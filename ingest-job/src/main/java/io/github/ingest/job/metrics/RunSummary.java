@@ -20,24 +20,6 @@ import java.util.TreeMap;
  */
 public final class RunSummary {
 
-  /** How a run ended. */
-  public enum Outcome {
-    COMMITTED("committed"),
-    NOTHING_NEW("nothing-new"),
-    FAILED("failed");
-
-    private final String text;
-
-    Outcome(String text) {
-      this.text = text;
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
-  }
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private final String table;

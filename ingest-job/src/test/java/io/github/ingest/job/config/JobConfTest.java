@@ -33,14 +33,14 @@ class JobConfTest {
             "catalog.s3.secret-access-key=hush"));
     JobConf conf =
         JobConf.parse("run", "--config", file.toString(), "--kafka.bootstrap-servers=b:9092");
-    assertThat(conf.bootstrapServers()).isEqualTo("b:9092");
-    assertThat(conf.topic()).isEqualTo("balance_changes");
-    assertThat(conf.sourceName()).isEqualTo("balance_changes");
-    assertThat(conf.kafkaProperties())
+    assertThat(conf.kafka().bootstrapServers()).isEqualTo("b:9092");
+    assertThat(conf.kafka().topic()).isEqualTo("balance_changes");
+    assertThat(conf.kafka().sourceName()).isEqualTo("balance_changes");
+    assertThat(conf.kafka().properties())
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("bootstrap.servers", "b:9092")
         .containsEntry("group.id", "ingest");
-    assertThat(conf.catalogProperties())
+    assertThat(conf.tables().catalogProperties())
         .containsEntry("type", "jdbc")
         .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
         .containsEntry("client.region", "us-east-1")
@@ -110,7 +110,7 @@ class JobConfTest {
             "--kafka.properties.config.providers.file.class="
                 + "org.apache.kafka.common.config.provider.FileConfigProvider",
             "--kafka.properties.sasl.jaas.config=${file:/etc/secrets.properties:jaas}");
-    assertThat(providers.kafkaProperties()).containsEntry("config.providers", "file");
+    assertThat(providers.kafka().properties()).containsEntry("config.providers", "file");
   }
 
   private static String[] append(String[] args, String... more) {
@@ -138,13 +138,13 @@ class JobConfTest {
 
     JobConf conf = JobConf.parse(env, "--kafka.group-id", "g3");
 
-    assertThat(conf.bootstrapServers()).isEqualTo("file:9092");
-    assertThat(conf.topic()).isEqualTo("from_env");
-    assertThat(conf.groupId()).isEqualTo("g3");
-    assertThat(conf.progressInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(conf.kafkaProperties())
+    assertThat(conf.kafka().bootstrapServers()).isEqualTo("file:9092");
+    assertThat(conf.kafka().topic()).isEqualTo("from_env");
+    assertThat(conf.kafka().groupId()).isEqualTo("g3");
+    assertThat(conf.run().progressInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(conf.kafka().properties())
         .containsEntry("sasl.jaas.config", "PlainLoginModule password=\"hush\";");
-    assertThat(conf.catalogProperties())
+    assertThat(conf.tables().catalogProperties())
         .containsEntry("s3.secret-access-key", "quiet")
         .containsEntry("jdbc.user", "ingest");
     assertThat(conf.warnings())
@@ -161,22 +161,22 @@ class JobConfTest {
   @Test
   void defaultsToAnEmbeddedCatalogAndALocalWarehouse() {
     JobConf conf = JobConf.parse("--kafka.bootstrap-servers", "a:9092", "--kafka.topic", "t");
-    assertThat(conf.catalogProperties())
+    assertThat(conf.tables().catalogProperties())
         .containsEntry("uri", "jdbc:sqlite:ingest-catalog.db")
         .doesNotContainKey("io-impl");
-    assertThat(conf.catalogProperties().get("warehouse")).matches("file:/.*/warehouse/?");
-    assertThat(conf.table().toString()).isEqualTo("ingest.balance_changes");
+    assertThat(conf.tables().catalogProperties().get("warehouse")).matches("file:/.*/warehouse/?");
+    assertThat(conf.tables().table().toString()).isEqualTo("ingest.balance_changes");
   }
 
   @Test
   void plansFromTheGroupThenTheStartingPositionWithoutCapByDefault() {
     JobConf conf = JobConf.parse("--kafka.bootstrap-servers", "a:9092", "--kafka.topic", "t");
     assertThat(conf.planOnly()).isFalse();
-    assertThat(conf.commitGroupOffsets()).isTrue();
-    assertThat(conf.planOptions().groupId()).isEqualTo("ingest");
-    assertThat(conf.planOptions().startingPosition()).isEqualTo(StartingPosition.EARLIEST);
-    assertThat(conf.planOptions().skipLostOffsets()).isFalse();
-    assertThat(conf.planOptions().maxOffsetsPerPartition()).isZero();
+    assertThat(conf.kafka().commitGroupOffsets()).isTrue();
+    assertThat(conf.kafka().planOptions().groupId()).isEqualTo("ingest");
+    assertThat(conf.kafka().planOptions().startingPosition()).isEqualTo(StartingPosition.EARLIEST);
+    assertThat(conf.kafka().planOptions().skipLostOffsets()).isFalse();
+    assertThat(conf.kafka().planOptions().maxOffsetsPerPartition()).isZero();
 
     JobConf plan =
         JobConf.parse(
@@ -187,10 +187,10 @@ class JobConfTest {
             "--kafka.on-lost-offsets=skip",
             "--batch.max-offsets-per-partition=1000");
     assertThat(plan.planOnly()).isTrue();
-    assertThat(plan.planOptions().startingPosition().timestampMillis())
+    assertThat(plan.kafka().planOptions().startingPosition().timestampMillis())
         .isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
-    assertThat(plan.planOptions().skipLostOffsets()).isTrue();
-    assertThat(plan.planOptions().maxOffsetsPerPartition()).isEqualTo(1000);
+    assertThat(plan.kafka().planOptions().skipLostOffsets()).isTrue();
+    assertThat(plan.kafka().planOptions().maxOffsetsPerPartition()).isEqualTo(1000);
   }
 
   @Test
@@ -249,7 +249,9 @@ class JobConfTest {
 
   @Test
   void generatesHelpFromTheDeclaredOptions() {
-    assertThat(JobConf.parse("--help").help()).isTrue();
+    assertThat(JobConf.asksForHelp("--config", "x.properties", "--help")).isTrue();
+    assertThatThrownBy(() -> JobConf.parse("--kafka.topic=t", "-h"))
+        .hasMessageContaining("the help text needs no settings");
     String help = JobConf.helpText();
     String words = help.replaceAll("\\s+", " ");
     for (ConfigOption<?> option : JobOptions.all()) {
@@ -274,7 +276,7 @@ class JobConfTest {
             "--kafka.topic=t",
             "--flink.metrics.reporter.p.factory.class=org.example.Factory");
 
-    assertThat(conf.flinkSettings())
+    assertThat(conf.run().flinkSettings())
         .containsEntry("taskmanager.numberoftaskslots", "3")
         .containsEntry("metrics.reporter.p.factory.class", "org.example.Factory")
         .containsEntry("metrics.reporter.p.password", "hush");
@@ -288,9 +290,9 @@ class JobConfTest {
   @Test
   void theRunsFiguresGoWhereTheSettingsSay() {
     JobConf quiet = JobConf.parse("--kafka.bootstrap-servers=a:9092", "--kafka.topic=t");
-    assertThat(quiet.pushgatewayUrl()).isEmpty();
-    assertThat(quiet.summaryJson()).isEmpty();
-    assertThat(quiet.pushgatewayJob()).isEqualTo("ingest");
+    assertThat(quiet.run().pushgatewayUrl()).isEmpty();
+    assertThat(quiet.run().summaryJson()).isEmpty();
+    assertThat(quiet.run().pushgatewayJob()).isEqualTo("ingest");
 
     JobConf told =
         JobConf.parse(
@@ -299,14 +301,14 @@ class JobConfTest {
             "--metrics.pushgateway.url=http://gw:9091",
             "--summary-json",
             "out/summary.json");
-    assertThat(told.pushgatewayUrl()).contains("http://gw:9091");
-    assertThat(told.summaryJson()).contains(java.nio.file.Paths.get("out/summary.json"));
+    assertThat(told.run().pushgatewayUrl()).contains("http://gw:9091");
+    assertThat(told.run().summaryJson()).contains(java.nio.file.Paths.get("out/summary.json"));
   }
 
   @Test
   void aTombstonePolicyMustFitTheBadRecordPolicyAndTheMapping() {
     String[] base = {"--kafka.bootstrap-servers=a:9092", "--kafka.topic=t"};
-    assertThat(JobConf.parse(base).tombstonePolicy())
+    assertThat(JobConf.parse(base).badRecords().tombstonePolicy())
         .isEqualTo(io.github.ingest.core.internal.TombstonePolicy.SKIP);
     assertThatThrownBy(
             () ->

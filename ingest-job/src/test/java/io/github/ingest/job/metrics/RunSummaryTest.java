@@ -22,7 +22,7 @@ class RunSummaryTest {
     summary.committed(42L, 10, 8, 2, 0);
     summary.lag(Map.of(1, 5L, 0, 0L));
     summary.routing("by partition", "an estimated 1.9 MiB ... a file");
-    return summary.end(RunSummary.Outcome.COMMITTED, 0, START.plusMillis(2500), null);
+    return summary.end(Outcome.COMMITTED, 0, START.plusMillis(2500), null);
   }
 
   @Test
@@ -43,7 +43,7 @@ class RunSummaryTest {
   @Test
   void aFailedRunHasNoSuccessTimeAndKeepsItsMessage() throws Exception {
     RunSummary summary = new RunSummary("lake.t", "t", "g", START);
-    summary.end(RunSummary.Outcome.FAILED, 3, START.plusSeconds(1), "Kafka \"down\"");
+    summary.end(Outcome.FAILED, 3, START.plusSeconds(1), "Kafka \"down\"");
     JsonNode json = new ObjectMapper().readTree(summary.toJson());
     assertThat(json.get("exit_code").asInt()).isEqualTo(3);
     assertThat(json.get("message").asText()).isEqualTo("Kafka \"down\"");

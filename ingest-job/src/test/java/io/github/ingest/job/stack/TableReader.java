@@ -31,15 +31,15 @@ public final class TableReader {
   /** The catalog that a job run with {@code settings} uses, as an operator would load it. */
   public static Catalog catalog(Map<String, String> settings) {
     JobConf conf = JobConf.resolve(settings);
-    Map<String, String> properties = conf.catalogProperties();
+    Map<String, String> properties = conf.tables().catalogProperties();
     return CATALOGS.computeIfAbsent(
-        conf.catalogName() + " " + new TreeMap<>(properties),
-        key -> Catalogs.loader(conf.catalogName(), properties).loadCatalog());
+        conf.tables().catalogName() + " " + new TreeMap<>(properties),
+        key -> Catalogs.loader(conf.tables().catalogName(), properties).loadCatalog());
   }
 
   /** The table that a job run with {@code settings} writes. */
   public static Table load(Map<String, String> settings) {
-    return catalog(settings).loadTable(JobConf.resolve(settings).table());
+    return catalog(settings).loadTable(JobConf.resolve(settings).tables().table());
   }
 
   /**
