@@ -3,10 +3,10 @@ package io.github.ingest.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.job.stack.JobRunner;
-import io.github.ingest.job.stack.KafkaBroker;
 import io.github.ingest.job.stack.LocalStack;
 import io.github.ingest.job.stack.LocalStackExtension;
 import io.github.ingest.job.stack.TableReader;
+import io.github.ingest.kafka.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

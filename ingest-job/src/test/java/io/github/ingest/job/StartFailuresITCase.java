@@ -2,6 +2,7 @@ package io.github.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.core.testing.Ports;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.table.TableSchemas;
 import io.github.ingest.job.config.BalanceChanges;
@@ -9,7 +10,6 @@ import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
 import io.github.ingest.job.stack.LocalStackExtension;
-import io.github.ingest.job.stack.Ports;
 import io.github.ingest.job.stack.TableReader;
 import java.nio.file.Path;
 import java.util.ArrayList;

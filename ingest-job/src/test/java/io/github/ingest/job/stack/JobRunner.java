@@ -1,5 +1,6 @@
 package io.github.ingest.job.stack;
 
+import io.github.ingest.core.testing.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.github.ingest.job.stack;
 
+import io.github.ingest.kafka.testing.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;

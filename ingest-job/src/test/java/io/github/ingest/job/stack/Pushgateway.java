@@ -1,5 +1,7 @@
 package io.github.ingest.job.stack;
 
+import io.github.ingest.core.testing.ChildProcess;
+import io.github.ingest.core.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;

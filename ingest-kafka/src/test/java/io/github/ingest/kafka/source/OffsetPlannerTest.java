@@ -2,10 +2,13 @@ package io.github.ingest.kafka.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.kafka.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The offset planner against a real broker, for what only a broker shows: transaction markers and
@@ -29,14 +33,15 @@ import org.junit.jupiter.api.Test;
 class OffsetPlannerTest {
 
   private static final AtomicInteger TOPICS = new AtomicInteger();
-  private static TestBroker broker;
+  @TempDir static Path dir;
+  private static KafkaBroker broker;
 
   private OffsetPlanner planner;
   private String topic;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = TestBroker.start();
+    broker = KafkaBroker.start(dir.resolve("kafka"));
   }
 
   @AfterAll
@@ -47,7 +52,9 @@ class OffsetPlannerTest {
   @BeforeEach
   void newTopic() {
     topic = "planned-" + TOPICS.incrementAndGet();
-    planner = OffsetPlanner.create(broker.clientProperties(), Duration.ofSeconds(30));
+    Properties client = new Properties();
+    client.setProperty("bootstrap.servers", broker.bootstrapServers());
+    planner = OffsetPlanner.create(client, Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -58,8 +65,8 @@ class OffsetPlannerTest {
   @Test
   void aCappedWindowOfAbortedRecordsWidensToTheNextVisibleRecord() throws Exception {
     broker.createTopic(topic, 1);
-    try (KafkaProducer<byte[], byte[]> producer = broker.producer("planner-" + topic)) {
-      producer.initTransactions();
+    try (KafkaProducer<byte[], byte[]> producer =
+        broker.transactionalProducer("planner-" + topic)) {
       producer.beginTransaction();
       for (int i = 0; i < 4; i++) {
         producer.send(record(0, "aborted " + i));
@@ -86,8 +93,8 @@ class OffsetPlannerTest {
   @Test
   void aRangeOfOnlyAbortedRecordsHasNothingToRead() throws Exception {
     broker.createTopic(topic, 1);
-    try (KafkaProducer<byte[], byte[]> producer = broker.producer("planner-" + topic)) {
-      producer.initTransactions();
+    try (KafkaProducer<byte[], byte[]> producer =
+        broker.transactionalProducer("planner-" + topic)) {
       producer.beginTransaction();
       producer.send(record(0, "aborted"));
       producer.flush();

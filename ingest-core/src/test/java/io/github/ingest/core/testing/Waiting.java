@@ -1,4 +1,4 @@
-package io.github.ingest.job.stack;
+package io.github.ingest.core.testing;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -6,11 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition with a deadline. */
-final class Waiting {
+public final class Waiting {
 
   private Waiting() {}
 
-  static void until(BooleanSupplier condition, Duration timeout, String what) {
+  public static void until(BooleanSupplier condition, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -1,4 +1,4 @@
-package io.github.ingest.job.stack;
+package io.github.ingest.kafka.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

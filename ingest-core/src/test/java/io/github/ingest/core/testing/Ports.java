@@ -1,4 +1,4 @@
-package io.github.ingest.job.stack;
+package io.github.ingest.core.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ public final class Ports {
     }
   }
 
-  static boolean open(int port) {
+  public static boolean open(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(LOOPBACK, port), 500);
       return true;

@@ -1,4 +1,4 @@
-package io.github.ingest.job.stack;
+package io.github.ingest.core.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** A JVM started on this JVM's classpath, its output in a log file, killed on close. */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -25,13 +25,13 @@ final class ChildProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildProcess start(
+  public static ChildProcess start(
       String name, Path log, List<String> jvmOptions, String mainClass, String... args) {
     return startOn(System.getProperty("java.class.path"), name, log, jvmOptions, mainClass, args);
   }
 
   /** A JVM started on {@code classpath}. */
-  static ChildProcess startOn(
+  public static ChildProcess startOn(
       String classpath,
       String name,
       Path log,
@@ -49,7 +49,7 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** Any command, such as a server's binary. */
-  static ChildProcess startCommand(String name, Path log, List<String> command) {
+  public static ChildProcess startCommand(String name, Path log, List<String> command) {
     try {
       Process process =
           new ProcessBuilder(command)
@@ -62,12 +62,12 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  static String javaExecutable() {
+  public static String javaExecutable() {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Waits for {@code ready}, failing early with the log's tail if the process dies. */
-  void awaitReady(BooleanSupplier ready, Duration timeout) {
+  public void awaitReady(BooleanSupplier ready, Duration timeout) {
     Waiting.until(
         () -> {
           if (!process.isAlive()) {
@@ -81,7 +81,7 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** Runs to completion, failing with the log's tail on a non-zero exit. */
-  void awaitSuccess(Duration timeout) {
+  public void awaitSuccess(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(name + " did not finish within " + timeout);
@@ -96,11 +96,11 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

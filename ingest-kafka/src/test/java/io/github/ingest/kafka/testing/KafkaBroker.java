@@ -1,5 +1,7 @@
-package io.github.ingest.job.stack;
+package io.github.ingest.kafka.testing;
 
+import io.github.ingest.core.testing.ChildProcess;
+import io.github.ingest.core.testing.Ports;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.saslPort = saslPort;
   }
 
-  static KafkaBroker start(Path dir) throws IOException {
+  public static KafkaBroker start(Path dir) throws IOException {
     Files.createDirectories(dir);
     int port = Ports.free();
     int saslPort = Ports.free();
