@@ -129,12 +129,7 @@ final class BatchRun {
             .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
     BatchState committed = StateCodec.fromSummary(snapshot.summary());
     summary.batch(committed.number());
-    summary.committed(
-        snapshot.snapshotId(),
-        committed.read(),
-        committed.written(),
-        committed.rejected(),
-        committed.tombstones());
+    summary.committed(snapshot.snapshotId(), committed);
     committedStops = committed.stopOffsets();
     report.committed(
         committed, batch.plan, table, snapshot, routing, System.nanoTime() - started, jobId, mode);

@@ -3,12 +3,11 @@ package io.github.ingest.core.mapping;
 import io.github.ingest.core.batch.BatchMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Unit-tests a mapping in a few lines, with no Flink, Kafka or Iceberg: give it a message, get the
@@ -135,37 +134,25 @@ public final class MappingCheck {
 
   /** A record at offset 0 of partition 0 of topic {@code test}, timestamp 0, no headers. */
   private static Message record(byte[] value, byte[] key) {
-    return new Message(value, key, Collections.emptyList(), "test", 0, 0, 0, "CreateTime");
+    Message.Draft draft = new Message.Draft();
+    draft.key = key;
+    return new Message(draft, value);
   }
 
   /** A record to check a mapping with: immutable, each {@code with} method a new one. */
-  public static final class Message implements SourceRecord {
-    private final byte[] value;
-    private final byte[] key;
-    private final List<Map.Entry<String, byte[]>> headers;
-    private final String topic;
-    private final int partition;
-    private final long offset;
-    private final long timestamp;
-    private final String timestampType;
+  public static final class Message extends BasicSourceRecord {
 
-    private Message(
-        byte[] value,
-        byte[] key,
-        List<Map.Entry<String, byte[]>> headers,
-        String topic,
-        int partition,
-        long offset,
-        long timestamp,
-        String timestampType) {
-      this.value = value;
-      this.key = key;
-      this.headers = headers;
-      this.topic = topic;
-      this.partition = partition;
-      this.offset = offset;
-      this.timestamp = timestamp;
-      this.timestampType = timestampType;
+    private Message(Draft draft, byte[] value) {
+      super(
+          draft.topic,
+          draft.partition,
+          draft.offset,
+          draft.timestamp,
+          draft.timestampType,
+          draft.key,
+          value,
+          draft.names,
+          draft.values);
     }
 
     /** This message with the key {@code text} in UTF-8, e.g. a JSON key. */
@@ -174,7 +161,7 @@ public final class MappingCheck {
     }
 
     public Message withKey(byte[] bytes) {
-      return new Message(value, bytes, headers, topic, partition, offset, timestamp, timestampType);
+      return copy(draft -> draft.key = bytes);
     }
 
     /** This message with one more header, {@code text} in UTF-8. */
@@ -191,23 +178,23 @@ public final class MappingCheck {
      * This message with one more header of these bytes, or of no value if {@code bytes} is null.
      */
     public Message withHeader(String name, byte[] bytes) {
-      List<Map.Entry<String, byte[]>> more = new ArrayList<>(headers);
-      more.add(new AbstractMap.SimpleImmutableEntry<>(name, bytes));
-      return new Message(
-          value,
-          key,
-          Collections.unmodifiableList(more),
-          topic,
-          partition,
-          offset,
-          timestamp,
-          timestampType);
+      return copy(
+          draft -> {
+            draft.names = Arrays.copyOf(draft.names, draft.names.length + 1);
+            draft.values = Arrays.copyOf(draft.values, draft.values.length + 1);
+            draft.names[draft.names.length - 1] = name;
+            draft.values[draft.values.length - 1] = bytes;
+          });
     }
 
     /** This message at {@code offset} of {@code partition} of {@code topic}. */
     public Message at(String newTopic, int newPartition, long newOffset) {
-      return new Message(
-          value, key, headers, newTopic, newPartition, newOffset, timestamp, timestampType);
+      return copy(
+          draft -> {
+            draft.topic = newTopic;
+            draft.partition = newPartition;
+            draft.offset = newOffset;
+          });
     }
 
     /**
@@ -216,47 +203,47 @@ public final class MappingCheck {
      * {@code source-timestamp-type} read.
      */
     public Message withTimestamp(long epochMillis, String type) {
-      return new Message(value, key, headers, topic, partition, offset, epochMillis, type);
+      return copy(
+          draft -> {
+            draft.timestamp = epochMillis;
+            draft.timestampType = type;
+          });
     }
 
-    @Override
-    public byte[] value() {
-      return value;
+    /** A new message: this one's fields, as {@code change} leaves them. */
+    private Message copy(Consumer<Draft> change) {
+      Draft draft = new Draft(this);
+      change.accept(draft);
+      return new Message(draft, value());
     }
 
-    @Override
-    public byte[] key() {
-      return key;
-    }
+    /** The fields of a message being made, but its value: at first those of {@link #record}. */
+    private static final class Draft {
+      String topic = "test";
+      int partition;
+      long offset;
+      long timestamp;
+      String timestampType = "CreateTime";
+      byte[] key;
+      String[] names = new String[0];
+      byte[][] values = new byte[0][];
 
-    @Override
-    public String topic() {
-      return topic;
-    }
+      Draft() {}
 
-    @Override
-    public int partition() {
-      return partition;
-    }
-
-    @Override
-    public long offset() {
-      return offset;
-    }
-
-    @Override
-    public long timestamp() {
-      return timestamp;
-    }
-
-    @Override
-    public String timestampType() {
-      return timestampType;
-    }
-
-    @Override
-    public List<Map.Entry<String, byte[]>> headers() {
-      return headers;
+      Draft(Message message) {
+        topic = message.topic();
+        partition = message.partition();
+        offset = message.offset();
+        timestamp = message.timestamp();
+        timestampType = message.timestampType();
+        key = message.key();
+        names = new String[message.headerCount()];
+        values = new byte[message.headerCount()][];
+        for (int i = 0; i < names.length; i++) {
+          names[i] = message.headerName(i);
+          values[i] = message.headerValue(i);
+        }
+      }
     }
   }
 }

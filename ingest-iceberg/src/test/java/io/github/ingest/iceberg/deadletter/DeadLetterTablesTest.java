@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.StateCodec;
-import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +24,9 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,10 +52,7 @@ class DeadLetterTablesTest {
   @BeforeEach
   void createTables() {
     catalog = TestCatalogs.inMemory(dir);
-    target =
-        catalog.createTable(
-            TableIdentifier.of("lake", "t"),
-            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+    target = TestTables.ids(catalog, "t");
     deadLetters = DeadLetterTables.loadOrCreate(catalog, DEAD_LETTERS);
   }
 
@@ -135,17 +130,7 @@ class DeadLetterTablesTest {
   /** Commits batch {@code number} to the target with {@code count} dead letters pending. */
   private BatchState commitWithDeadLetters(long number, int count) {
     BatchState batch =
-        BatchState.of(
-                SOURCE,
-                BatchMetadata.builder()
-                    .number(number)
-                    .start(Instant.parse("2026-12-01T10:00:00Z"))
-                    .sourceEndpoint("127.0.0.1:9092")
-                    .clientId("ingest")
-                    .sourceName("topic")
-                    .build(),
-                Map.of(0, 0L),
-                Map.of(0, 10L * number))
+        TestBatches.batch(SOURCE, number, Map.of(0, 0L), Map.of(0, 10L * number))
             .withCounts(10 - count, count, 0);
     List<DataFile> letters = List.of(deadLetterFile(count));
     Map<String, String> state = new LinkedHashMap<>(StateCodec.toSummary(batch));

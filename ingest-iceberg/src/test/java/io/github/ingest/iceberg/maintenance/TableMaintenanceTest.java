@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.batch.RunFiles;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.RunFence;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
@@ -18,10 +19,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,10 +39,7 @@ class TableMaintenanceTest {
   @BeforeEach
   void createTable() {
     catalog = TestCatalogs.onDisk(dir);
-    table =
-        catalog.createTable(
-            TableIdentifier.of("lake", "t"),
-            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+    table = TestTables.ids(catalog, "t");
   }
 
   @AfterEach

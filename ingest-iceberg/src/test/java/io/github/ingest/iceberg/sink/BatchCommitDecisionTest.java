@@ -6,17 +6,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.StateCodec;
+import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,10 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,12 +56,7 @@ class BatchCommitDecisionTest {
   @BeforeEach
   void createTable() {
     catalog = TestCatalogs.inMemory(dir);
-    table =
-        catalog.createTable(
-            TableIdentifier.of("lake", "t"),
-            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())),
-            PartitionSpec.unpartitioned(),
-            Map.of("format-version", "2"));
+    table = TestTables.ids(catalog, "t");
   }
 
   @AfterEach
@@ -365,14 +358,7 @@ class BatchCommitDecisionTest {
   }
 
   private static BatchState batch(BatchLedger.Position planned, String source, long stop) {
-    BatchMetadata metadata =
-        BatchMetadata.builder()
-            .number(planned.nextNumber())
-            .start(Instant.parse("2026-12-01T10:00:00Z"))
-            .sourceEndpoint("127.0.0.1:9092")
-            .clientId("ingest")
-            .sourceName("topic")
-            .build();
+    BatchMetadata metadata = TestBatches.metadata(planned.nextNumber(), TestBatches.START);
     Map<Integer, Long> start = planned.startOffsets().orElse(Map.of(0, 0L));
     Map<Integer, Long> starts = Map.of(0, start.getOrDefault(0, 0L));
     return BatchState.of(source, metadata, starts, Map.of(0, stop)).toBuilder()

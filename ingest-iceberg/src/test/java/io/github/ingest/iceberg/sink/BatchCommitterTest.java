@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.StateCodec;
-import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -23,7 +23,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -31,7 +30,6 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.io.WriteResult;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,9 +55,7 @@ class BatchCommitterTest {
   void createTable() {
     properties = TestCatalogs.onDiskProperties(dir);
     catalog = TestCatalogs.onDisk(dir);
-    table =
-        catalog.createTable(
-            TABLE, new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+    table = TestTables.ids(catalog, TABLE.name());
   }
 
   @AfterEach
@@ -164,17 +160,7 @@ class BatchCommitterTest {
   }
 
   private static BatchState batch(long number) {
-    return BatchState.of(
-        SOURCE,
-        BatchMetadata.builder()
-            .number(number)
-            .start(Instant.parse("2026-12-01T10:00:00Z"))
-            .sourceEndpoint("127.0.0.1:9092")
-            .clientId("ingest")
-            .sourceName("topic")
-            .build(),
-        Map.of(0, 0L),
-        Map.of(0, 2L));
+    return TestBatches.batch(SOURCE, number, Map.of(0, 0L), Map.of(0, 2L));
   }
 
   /** A data file of {@code records} records that exists in the table's file system. */

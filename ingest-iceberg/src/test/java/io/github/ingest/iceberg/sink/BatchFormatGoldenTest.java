@@ -8,6 +8,7 @@ import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
@@ -25,10 +26,8 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,9 +198,7 @@ class BatchFormatGoldenTest {
   }
 
   private Table table(String name) {
-    return catalog.createTable(
-        TableIdentifier.of("lake", name),
-        new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+    return TestTables.ids(catalog, name);
   }
 
   private static DataFile file(Table table, String name) {

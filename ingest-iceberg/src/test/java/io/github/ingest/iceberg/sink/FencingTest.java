@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.RunFiles;
-import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.batch.RunRevokedException;
@@ -27,10 +28,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +51,7 @@ class FencingTest {
   @BeforeEach
   void createTable() {
     catalog = TestCatalogs.onDisk(dir);
-    table =
-        catalog.createTable(
-            TableIdentifier.of("lake", "t"),
-            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())),
-            PartitionSpec.unpartitioned(),
-            Map.of("format-version", "2"));
+    table = TestTables.ids(catalog, "t");
   }
 
   @AfterEach
@@ -135,15 +128,7 @@ class FencingTest {
   }
 
   private static BatchState batch(Instant started) {
-    BatchMetadata metadata =
-        BatchMetadata.builder()
-            .number(1)
-            .start(started)
-            .sourceEndpoint("127.0.0.1:9092")
-            .clientId("ingest")
-            .sourceName("topic")
-            .build();
-    return BatchState.of(SOURCE, metadata, Map.of(0, 0L), Map.of(0, 1L));
+    return BatchState.of(SOURCE, TestBatches.metadata(1, started), Map.of(0, 0L), Map.of(0, 1L));
   }
 
   /** A data file that {@code batch}'s run wrote, named as the sink names it, 5 minutes ago. */

@@ -3,7 +3,7 @@ package io.github.ingest.iceberg.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.batch.BatchState;
-import io.github.ingest.core.batch.BatchMetadata;
+import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.TestCatalogs;
 import io.github.ingest.iceberg.batch.BatchLedger;
@@ -132,16 +132,6 @@ class RoutedWritersTest {
   }
 
   private static BatchState batch() {
-    return BatchState.of(
-        "kafka://cluster-1/topic?group=ingest",
-        BatchMetadata.builder()
-            .number(1)
-            .start(Instant.parse("2026-12-01T10:00:00Z"))
-            .sourceEndpoint("127.0.0.1:9092")
-            .clientId("ingest")
-            .sourceName("topic")
-            .build(),
-        Map.of(0, 0L),
-        Map.of(0, RECORDS));
+    return TestBatches.batch(TestBatches.SOURCE, 1, Map.of(0, 0L), Map.of(0, RECORDS));
   }
 }

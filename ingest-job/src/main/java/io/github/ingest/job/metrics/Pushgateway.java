@@ -1,5 +1,6 @@
 package io.github.ingest.job.metrics;
 
+import io.github.ingest.batch.BatchState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,22 +106,22 @@ public final class Pushgateway {
         text,
         "ingest_run_records_read",
         "Records the last run committed as read (0 unless it committed a batch).",
-        summary.read());
+        summary.count(BatchState::read));
     gauge(
         text,
         "ingest_run_records_written",
         "Rows the last run committed to the table.",
-        summary.written());
+        summary.count(BatchState::written));
     gauge(
         text,
         "ingest_run_records_rejected",
         "Bad records of the last run's batch, skipped or dead-lettered.",
-        summary.rejected());
+        summary.count(BatchState::rejected));
     gauge(
         text,
         "ingest_run_records_tombstones",
         "Tombstones of the last run's batch left out, skipped or dead-lettered.",
-        summary.tombstones());
+        summary.count(BatchState::tombstones));
     summary
         .batch()
         .ifPresent(

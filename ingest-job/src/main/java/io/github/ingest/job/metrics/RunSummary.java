@@ -2,6 +2,7 @@ package io.github.ingest.job.metrics;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.ingest.batch.BatchState;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The figures of one run, for schedulers and monitoring: what it committed, where the source stands
@@ -29,10 +31,7 @@ public final class RunSummary {
   private String source;
   private Long batch;
   private Long snapshotId;
-  private long read;
-  private long written;
-  private long rejected;
-  private long tombstones;
+  private BatchState committed;
   private SortedMap<Integer, Long> lag;
   private String routing;
   private String routingReason;
@@ -58,18 +57,10 @@ public final class RunSummary {
     this.batch = number;
   }
 
-  /** The batch's snapshot and counts, once it is committed. */
-  public void committed(
-      long snapshot,
-      long recordsRead,
-      long recordsWritten,
-      long recordsRejected,
-      long recordsTombstones) {
+  /** The batch's snapshot and its state with its counts, once it is committed. */
+  public void committed(long snapshot, BatchState state) {
     this.snapshotId = snapshot;
-    this.read = recordsRead;
-    this.written = recordsWritten;
-    this.rejected = recordsRejected;
-    this.tombstones = recordsTombstones;
+    this.committed = state;
   }
 
   /** How the batch's rows reached the writers, and why. */
@@ -108,21 +99,14 @@ public final class RunSummary {
     return Optional.ofNullable(batch);
   }
 
-  public long read() {
-    return read;
+  /** The batch this run committed, with its counts; empty unless it committed one. */
+  public Optional<BatchState> committed() {
+    return Optional.ofNullable(committed);
   }
 
-  public long written() {
-    return written;
-  }
-
-  public long rejected() {
-    return rejected;
-  }
-
-  /** Tombstones the batch left out, skipped or dead-lettered. */
-  public long tombstones() {
-    return tombstones;
+  /** {@code count} of the committed batch; 0 if this run committed none. */
+  long count(ToLongFunction<BatchState> count) {
+    return committed == null ? 0 : count.applyAsLong(committed);
   }
 
   /** Offsets behind per partition; empty if the run never learned them. */
@@ -171,10 +155,10 @@ public final class RunSummary {
       if (snapshotId != null) {
         json.writeNumberField("snapshot_id", snapshotId);
       }
-      json.writeNumberField("records_read", read);
-      json.writeNumberField("records_written", written);
-      json.writeNumberField("records_rejected", rejected);
-      json.writeNumberField("records_tombstones", tombstones);
+      json.writeNumberField("records_read", count(BatchState::read));
+      json.writeNumberField("records_written", count(BatchState::written));
+      json.writeNumberField("records_rejected", count(BatchState::rejected));
+      json.writeNumberField("records_tombstones", count(BatchState::tombstones));
       if (routing != null) {
         json.writeStringField("routing", routing);
         json.writeStringField("routing_reason", routingReason);

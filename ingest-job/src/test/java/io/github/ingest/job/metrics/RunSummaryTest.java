@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ingest.batch.BatchState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,16 @@ class RunSummaryTest {
     RunSummary summary = new RunSummary("lake.t", "topic/with slash", "g", START);
     summary.source("kafka://c/topic?group=g");
     summary.batch(7);
-    summary.committed(42L, 10, 8, 2, 0);
+    summary.committed(
+        42L,
+        BatchState.builder()
+            .source("kafka://c/topic?group=g")
+            .number(7)
+            .batchTimestamp("2026-12-02T10:00:00.000000")
+            .logFileName("2026-12-02_10-00-00.log")
+            .offsets(Map.of(0, 0L), Map.of(0, 10L))
+            .counts(8, 2, 0)
+            .build());
     summary.lag(Map.of(1, 5L, 0, 0L));
     summary.routing("by partition", "an estimated 1.9 MiB ... a file");
     return summary.end(Outcome.COMMITTED, 0, START.plusMillis(2500), null);

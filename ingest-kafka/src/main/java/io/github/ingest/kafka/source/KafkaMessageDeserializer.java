@@ -25,7 +25,7 @@ final class KafkaMessageDeserializer implements KafkaRecordDeserializationSchema
       }
     }
     out.collect(
-        KafkaMessage.of(
+        new KafkaMessage(
             record.topic(),
             record.partition(),
             record.offset(),

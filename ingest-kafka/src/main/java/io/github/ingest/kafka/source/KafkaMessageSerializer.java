@@ -71,7 +71,7 @@ public final class KafkaMessageSerializer extends TypeSerializerSingleton<KafkaM
       names[i] = source.readUTF();
       values[i] = readBytes(source);
     }
-    return KafkaMessage.of(
+    return new KafkaMessage(
         topic, partition, offset, timestamp, key, value, timestampType, names, values);
   }
 

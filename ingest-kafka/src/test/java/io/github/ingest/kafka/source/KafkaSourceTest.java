@@ -29,7 +29,7 @@ class KafkaSourceTest {
     assertThat(copy.location()).isEqualTo("topic t, partition 3, offset 1187");
 
     KafkaMessage withHeaders =
-        KafkaMessage.of(
+        new KafkaMessage(
             "t",
             0,
             1L,
