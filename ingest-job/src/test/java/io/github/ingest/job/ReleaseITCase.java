@@ -28,6 +28,8 @@ class ReleaseITCase {
     assertThat(home.resolve("lib")).isDirectory();
     assertThat(home.resolve("plugins")).isDirectory();
     assertThat(home.resolve("docs/batches.md")).exists();
+    assertThat(home.resolve("docs/settings.md")).exists();
+    assertThat(home.resolve("conf/ingest.properties.example")).exists();
     // Akka's jar lies unpacked in lib/rpc, and Flink's loader, which would copy it to a
     // temporary file at each start, is not shipped: the batches below ran on the release's loader
     assertThat(home.resolve(ReleaseRpcSystemLoader.JAR)).isRegularFile();

@@ -1,9 +1,7 @@
 package io.github.ingest.job.config;
 
 import io.github.ingest.core.internal.ExitCode;
-import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * {@code --help}: the commands, every declared setting with its default and variable, exit codes.
@@ -32,13 +30,7 @@ final class HelpText {
     for (ConfigOption<?> option : JobOptions.all()) {
       text.append("  ").append(option.key());
       if (option.hasDefaultValue()) {
-        Object value = option.defaultValue();
-        text.append(" (default: ")
-            .append(
-                value instanceof Duration
-                    ? TimeUtils.formatWithHighestUnit((Duration) value)
-                    : value)
-            .append(')');
+        text.append(" (default: ").append(SettingsReference.defaultText(option)).append(')');
       }
       text.append(" [").append(JobOptions.envName(option.key())).append("]\n");
       wrap(text, JobOptions.text(option));

@@ -24,7 +24,7 @@ import org.apache.flink.configuration.description.TextElement;
 public final class JobOptions {
 
   /** The holders, in the order of the help text; each declares its options in its own order. */
-  private static final List<Class<?>> CONCERNS =
+  static final List<Class<?>> CONCERNS =
       List.of(
           KafkaOptions.class,
           TableOptions.class,
