@@ -68,7 +68,9 @@ final class PreparedBatch {
 
   /**
    * Prepares the batch; {@code kafkaReached} runs once Kafka answered for the topic, before the
-   * catalog is read.
+   * catalog is read. The order of the steps matters, each where it is commented: Kafka before any
+   * table exists; the format check before anything reads the state; the dead-letter catch-up before
+   * the position; the new-source check and the dead-letter rollback after it; planning last.
    */
   static PreparedBatch prepare(JobConf conf, OffsetPlanner planner, Runnable kafkaReached) {
     boolean write = !conf.planOnly();
@@ -99,8 +101,11 @@ final class PreparedBatch {
         setUp(
             "the catalog or its warehouse",
             () -> deadLetterTable(conf, catalog, table.isPresent() && write));
+    // before anything reads the state: a newer release's format is never misread
     table.ifPresent(t -> BatchFormat.check(t, ((HasTableOperations) t).operations().current()));
     if (write && deadLetters.isPresent()) {
+      // before the position: a run that died between its two commits left the target table
+      // ahead, and this run's batch must not start before that batch's dead letters are in
       setUp(
           "the catalog or its warehouse",
           () -> {
@@ -116,11 +121,14 @@ final class PreparedBatch {
       BatchLedger.checkNewSource(table.get(), source, conf.tables().acceptedNewSource());
     }
     if (write && position.rolledBack() && deadLetters.isPresent()) {
+      // after the position, which says which batches a rollback undid: their dead letters go,
+      // as their records are read again under new numbers
       long kept = position.after().map(BatchState::number).orElse(0L);
       setUp(
           "the catalog or its warehouse",
           () -> DeadLetterTables.rollBack(deadLetters.get(), source, kept));
     }
+    // last: the plan starts where the position, after all the above, says
     OffsetPlan plan =
         setUp(
             "Kafka",
