@@ -14,6 +14,7 @@ import io.github.ingest.iceberg.maintenance.RunLease;
 import io.github.ingest.iceberg.maintenance.TableMaintenance;
 import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.CommittedBatch;
 import io.github.ingest.job.metrics.Outcome;
 import io.github.ingest.job.metrics.RunSummary;
 import io.github.ingest.kafka.source.OffsetPlan;
@@ -128,11 +129,20 @@ final class BatchRun {
         BatchLedger.snapshotOf(table, batch.source, planned.runId())
             .orElseThrow(() -> new IllegalStateException("Cannot find the committed snapshot"));
     BatchState committed = StateCodec.fromSummary(snapshot.summary());
+    CommittedBatch result =
+        CommittedBatch.of(
+            committed,
+            table,
+            snapshot,
+            batch.plan.toString(),
+            routing.kind() + ", as " + routing.reason(),
+            System.nanoTime() - started,
+            jobId,
+            mode.toString());
     summary.batch(committed.number());
-    summary.committed(snapshot.snapshotId(), committed);
+    summary.committed(result);
     committedStops = committed.stopOffsets();
-    report.committed(
-        committed, batch.plan, table, snapshot, routing, System.nanoTime() - started, jobId, mode);
+    report.committed(result);
     commitGroupOffsets(planner, committed);
     if (conf.maintenance().afterRun()) {
       compactIfDue(table);

@@ -4,18 +4,12 @@ import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
-import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.job.metrics.CommittedBatch;
 import io.github.ingest.kafka.source.OffsetPlan;
 import io.github.ingest.kafka.source.OffsetRange;
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.flink.runtime.jobgraph.JobType;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
 
 /** What a run prints on standard output: the plan, nothing new, or the committed batch. */
 final class RunReport {
@@ -106,20 +100,11 @@ final class RunReport {
         "  warning: the batch stands, but compacting the table failed: %s%n", e.getMessage());
   }
 
-  void committed(
-      BatchState committed,
-      OffsetPlan plan,
-      Table table,
-      Snapshot snapshot,
-      Routing routing,
-      long nanos,
-      String jobId,
-      JobType mode) {
-    long snapshotId = snapshot.snapshotId();
-    Map<String, String> summary = snapshot.summary();
+  void committed(CommittedBatch batch) {
+    BatchState committed = batch.state();
     out.printf(
         "Batch %d of %s committed to %s as snapshot %d%n",
-        committed.number(), committed.source(), conf.tables().table(), snapshotId);
+        committed.number(), committed.source(), conf.tables().table(), batch.snapshotId());
     out.printf(
         "  records: %d read, %d written, %d rejected%s%s%n",
         committed.read(),
@@ -138,32 +123,28 @@ final class RunReport {
                 conf.badRecords().tombstonePolicy() == TombstonePolicy.DEAD_LETTER
                     ? "in table " + conf.badRecords().deadLetterTable()
                     : "skipped"));
-    out.printf("  offsets: %s%n", plan);
-    plan.lostFrom()
+    out.printf("  offsets: %s%n", batch.offsets());
+    committed
+        .lostFrom()
         .forEach(
             (partition, from) ->
                 out.printf(
                     "  skipped: partition %d offsets [%d, %d), deleted by retention before they"
                         + " were read%n",
                     partition, from, committed.startOffsets().get(partition)));
-    Map<String, Integer> perPartition = new TreeMap<>();
-    for (DataFile file : snapshot.addedDataFiles(table.io())) {
-      perPartition.merge(
-          table.specs().get(file.specId()).partitionToPath(file.partition()), 1, Integer::sum);
-    }
     out.printf(
-        "  files:   %s data files in %d partitions (at most %d in one), %s bytes, log file %s%n",
-        summary.getOrDefault("added-data-files", "0"),
-        perPartition.size(),
-        perPartition.values().stream().mapToInt(Integer::intValue).max().orElse(0),
-        summary.getOrDefault("added-files-size", "0"),
+        "  files:   %d data files in %d partitions (at most %d in one), %d bytes, log file %s%n",
+        batch.dataFiles(),
+        batch.partitions(),
+        batch.mostFilesInAPartition(),
+        batch.bytes(),
         committed.logFileName());
-    out.printf("  routing: %s, as %s%n", routing.kind(), routing.reason());
+    out.printf("  routing: %s%n", batch.routing());
     out.printf(
         Locale.ROOT,
         "  took:    %.1f s, %,d records/s%n",
-        nanos / 1e9,
-        Math.round(committed.read() / Math.max(1e-3, nanos / 1e9)));
-    out.printf("  flink:   job %s, runtime mode %s%n", jobId, mode);
+        batch.nanos() / 1e9,
+        Math.round(committed.read() / Math.max(1e-3, batch.nanos() / 1e9)));
+    out.printf("  flink:   job %s, runtime mode %s%n", batch.jobId(), batch.mode());
   }
 }

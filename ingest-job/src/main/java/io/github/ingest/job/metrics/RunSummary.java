@@ -30,8 +30,7 @@ public final class RunSummary {
   private final Instant started;
   private String source;
   private Long batch;
-  private Long snapshotId;
-  private BatchState committed;
+  private CommittedBatch committed;
   private SortedMap<Integer, Long> lag;
   private String routing;
   private String routingReason;
@@ -57,10 +56,9 @@ public final class RunSummary {
     this.batch = number;
   }
 
-  /** The batch's snapshot and its state with its counts, once it is committed. */
-  public void committed(long snapshot, BatchState state) {
-    this.snapshotId = snapshot;
-    this.committed = state;
+  /** The batch, once it is committed. */
+  public void committed(CommittedBatch batch) {
+    this.committed = batch;
   }
 
   /** How the batch's rows reached the writers, and why. */
@@ -99,14 +97,14 @@ public final class RunSummary {
     return Optional.ofNullable(batch);
   }
 
-  /** The batch this run committed, with its counts; empty unless it committed one. */
-  public Optional<BatchState> committed() {
+  /** The batch this run committed; empty unless it committed one. */
+  public Optional<CommittedBatch> committed() {
     return Optional.ofNullable(committed);
   }
 
   /** {@code count} of the committed batch; 0 if this run committed none. */
   long count(ToLongFunction<BatchState> count) {
-    return committed == null ? 0 : count.applyAsLong(committed);
+    return committed == null ? 0 : count.applyAsLong(committed.state());
   }
 
   /** Offsets behind per partition; empty if the run never learned them. */
@@ -152,8 +150,8 @@ public final class RunSummary {
       if (batch != null) {
         json.writeNumberField("batch", batch);
       }
-      if (snapshotId != null) {
-        json.writeNumberField("snapshot_id", snapshotId);
+      if (committed != null) {
+        json.writeNumberField("snapshot_id", committed.snapshotId());
       }
       json.writeNumberField("records_read", count(BatchState::read));
       json.writeNumberField("records_written", count(BatchState::written));

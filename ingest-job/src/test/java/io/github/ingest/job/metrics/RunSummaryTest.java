@@ -21,15 +21,25 @@ class RunSummaryTest {
     summary.source("kafka://c/topic?group=g");
     summary.batch(7);
     summary.committed(
-        42L,
-        BatchState.builder()
-            .source("kafka://c/topic?group=g")
-            .number(7)
-            .batchTimestamp("2026-12-02T10:00:00.000000")
-            .logFileName("2026-12-02_10-00-00.log")
-            .offsets(Map.of(0, 0L), Map.of(0, 10L))
-            .counts(8, 2, 0)
-            .build());
+        new CommittedBatch(
+            BatchState.builder()
+                .source("kafka://c/topic?group=g")
+                .number(7)
+                .batchTimestamp("2026-12-02T10:00:00.000000")
+                .logFileName("2026-12-02_10-00-00.log")
+                .offsets(Map.of(0, 0L), Map.of(0, 10L))
+                .counts(8, 2, 0)
+                .build(),
+            42L,
+            "topic 0:[0, 10)",
+            1,
+            1,
+            1,
+            1000,
+            "by writer, as ...",
+            2_000_000_000L,
+            "job-1",
+            "BATCH"));
     summary.lag(Map.of(1, 5L, 0, 0L));
     summary.routing("by partition", "an estimated 1.9 MiB ... a file");
     return summary.end(Outcome.COMMITTED, 0, START.plusMillis(2500), null);
