@@ -8,13 +8,12 @@ import io.github.ingest.batch.StateCodec;
 import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.IngestException;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,9 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Dead letters reach their table once per run, after the target commit, against real tables (a JDBC
@@ -42,7 +40,7 @@ class DeadLetterTablesTest {
   private static final String SOURCE = "kafka://cluster-1/topic?group=ingest";
   private static final TableIdentifier DEAD_LETTERS = TableIdentifier.of("lake", "t_rejected");
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.inMemory();
 
   private ReleasingJdbcCatalog catalog;
   private Table target;
@@ -51,14 +49,9 @@ class DeadLetterTablesTest {
 
   @BeforeEach
   void createTables() {
-    catalog = TestCatalogs.inMemory(dir);
+    catalog = store.catalog();
     target = TestTables.ids(catalog, "t");
     deadLetters = DeadLetterTables.loadOrCreate(catalog, DEAD_LETTERS);
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test

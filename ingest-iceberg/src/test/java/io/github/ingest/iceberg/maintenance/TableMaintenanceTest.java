@@ -3,7 +3,7 @@ package io.github.ingest.iceberg.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ingest.batch.RunFiles;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.RunFence;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
@@ -20,10 +20,9 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Orphan removal against a real table on a local file system: only files a batch wrote, that no
@@ -31,20 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TableMaintenanceTest {
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.onDisk(dir);
+    catalog = store.catalog();
     table = TestTables.ids(catalog, "t");
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test

@@ -11,13 +11,12 @@ import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.IngestException;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.util.SnapshotUtil;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The commit decision against a real Iceberg table (a JDBC catalog on SQLite, files in memory):
@@ -47,7 +45,7 @@ class BatchCommitDecisionTest {
   private static final String SOURCE = "kafka://cluster-1/topic?group=ingest";
   private static final String LEGACY = "kafka://127.0.0.1:9092/topic?group=ingest";
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.inMemory();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
@@ -55,13 +53,8 @@ class BatchCommitDecisionTest {
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.inMemory(dir);
+    catalog = store.catalog();
     table = TestTables.ids(catalog, "t");
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test

@@ -9,7 +9,7 @@ import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.Failpoints;
 import io.github.ingest.core.internal.RecordCounts;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
@@ -30,10 +30,9 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.io.WriteResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The committer operator on Flink's operator test harness, against a real table: it commits a batch
@@ -45,7 +44,7 @@ class BatchCommitterTest {
   private static final String SOURCE = "kafka://cluster-1/topic?group=ingest";
   private static final TableIdentifier TABLE = TableIdentifier.of("lake", "t");
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private Map<String, String> properties;
   private ReleasingJdbcCatalog catalog;
@@ -53,14 +52,9 @@ class BatchCommitterTest {
 
   @BeforeEach
   void createTable() {
-    properties = TestCatalogs.onDiskProperties(dir);
-    catalog = TestCatalogs.onDisk(dir);
+    properties = store.properties();
+    catalog = store.catalog();
     table = TestTables.ids(catalog, TABLE.name());
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test
@@ -165,7 +159,7 @@ class BatchCommitterTest {
 
   /** A data file of {@code records} records that exists in the table's file system. */
   private DataFile dataFile(long records) throws IOException {
-    Path data = dir.resolve("warehouse/lake/t/data");
+    Path data = store.dir().resolve("warehouse/lake/t/data");
     java.nio.file.Files.createDirectories(data);
     String path =
         java.nio.file.Files.createFile(data.resolve(UUID.randomUUID() + ".parquet")).toString();

@@ -7,14 +7,13 @@ import io.github.ingest.batch.RunFiles;
 import io.github.ingest.batch.StateCodec;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.Failpoints;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import io.github.ingest.iceberg.deadletter.DeadLetterManifests;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -28,10 +27,9 @@ import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a batch writes into its tables, byte for byte: the snapshot summary, the state property, the
@@ -76,18 +74,13 @@ class BatchFormatGoldenTest {
           + "\"ingest.kafka.topic-id\":\"AAAAAAAAAAAAAAAAAAAAAQ\","
           + "\"ingest.offsets.origin\":\"0:0,1:0\"}";
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
 
   @BeforeEach
   void startCatalog() {
-    catalog = TestCatalogs.onDisk(dir);
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
+    catalog = store.catalog();
   }
 
   /** Batch 3 of a source keyed by cluster id, written for the first release too, with a run id. */

@@ -2,7 +2,7 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,33 +23,27 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The writer operator on Flink's operator test harness, writing real Parquet files. */
 class DataFileWriterTest {
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.onDisk(dir);
+    catalog = store.catalog();
     table =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),
             new Schema(
                 Types.NestedField.required(1, "id", Types.LongType.get()),
                 Types.NestedField.optional(2, "name", Types.StringType.get())));
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test
@@ -99,7 +93,7 @@ class DataFileWriterTest {
   }
 
   private List<Path> parquetFiles() throws Exception {
-    Path data = dir.resolve("warehouse/lake/t/data");
+    Path data = store.dir().resolve("warehouse/lake/t/data");
     if (!Files.exists(data)) {
       return List.of();
     }

@@ -7,7 +7,7 @@ import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.RunFiles;
 import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.Failpoints;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.TestTables;
 import io.github.ingest.iceberg.batch.BatchGuard;
 import io.github.ingest.iceberg.batch.BatchLedger;
@@ -29,10 +29,9 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fence between maintenance and the batches it may take files of, on a real table on a local
@@ -43,20 +42,15 @@ class FencingTest {
 
   private static final String SOURCE = "kafka://cluster-1/topic?group=ingest";
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.onDisk(dir);
+    catalog = store.catalog();
     table = TestTables.ids(catalog, "t");
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test

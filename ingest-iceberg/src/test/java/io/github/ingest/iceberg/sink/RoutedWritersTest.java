@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.testing.TestBatches;
 import io.github.ingest.core.internal.RecordCounts;
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +30,9 @@ import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink on a local Flink with two readers and two writers, committing into a real table: each
@@ -49,25 +47,20 @@ class RoutedWritersTest {
           Types.NestedField.required(2, "ts", Types.TimestampType.withZone()));
   private static final long RECORDS = 10_000;
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.onDisk(dir);
+    catalog = store.catalog();
     table =
         catalog.createTable(
             TABLE,
             SCHEMA,
             PartitionSpec.builderFor(SCHEMA).day("ts").build(),
             Map.of(TableProperties.WRITE_DISTRIBUTION_MODE, "hash"));
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test
@@ -125,7 +118,7 @@ class RoutedWritersTest {
     return TableLoader.fromCatalog(
         CatalogLoader.custom(
             "ingest",
-            TestCatalogs.onDiskProperties(dir),
+            store.properties(),
             new Configuration(),
             ReleasingJdbcCatalog.class.getName()),
         TABLE);

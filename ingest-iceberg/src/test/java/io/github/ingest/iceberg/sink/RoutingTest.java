@@ -2,9 +2,8 @@ package io.github.ingest.iceberg.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ingest.iceberg.TestCatalogs;
+import io.github.ingest.iceberg.TestCatalog;
 import io.github.ingest.iceberg.catalog.ReleasingJdbcCatalog;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,10 +25,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which routing a planned batch gets, and rows routed to the writers by partition: binary rows on
@@ -42,25 +40,20 @@ class RoutingTest {
           Types.NestedField.required(1, "id", Types.StringType.get()),
           Types.NestedField.required(2, "ts", Types.TimestampType.withZone()));
 
-  @TempDir Path dir;
+  @RegisterExtension final TestCatalog store = TestCatalog.onDisk();
 
   private ReleasingJdbcCatalog catalog;
   private Table table;
 
   @BeforeEach
   void createTable() {
-    catalog = TestCatalogs.onDisk(dir);
+    catalog = store.catalog();
     table =
         catalog.createTable(
             TableIdentifier.of("lake", "t"),
             SCHEMA,
             PartitionSpec.builderFor(SCHEMA).day("ts").identity("id").build(),
             Map.of(TableProperties.WRITE_DISTRIBUTION_MODE, "hash"));
-  }
-
-  @AfterEach
-  void closeCatalog() throws Exception {
-    catalog.close();
   }
 
   @Test
@@ -200,7 +193,7 @@ class RoutingTest {
 
   private DataFile file(String partition, long records) {
     return DataFiles.builder(table.spec())
-        .withPath(dir.resolve(partition.replace('/', '_') + ".parquet").toString())
+        .withPath(store.dir().resolve(partition.replace('/', '_') + ".parquet").toString())
         .withPartitionPath(partition)
         .withFileSizeInBytes(records * 1_000)
         .withRecordCount(records)
