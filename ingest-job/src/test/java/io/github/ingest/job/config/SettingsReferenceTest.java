@@ -28,6 +28,7 @@ class SettingsReferenceTest {
     for (ConfigOption<?> option : JobOptions.all()) {
       assertThat(generated).contains("| `" + option.key() + "` |");
     }
+    assertThat(generated).as("every concern has a title").doesNotContain("## null");
     assertThat(Files.readString(FILE, StandardCharsets.UTF_8))
         .as("docs/settings.md is out of date: see this test's comment")
         .isEqualTo(generated);
