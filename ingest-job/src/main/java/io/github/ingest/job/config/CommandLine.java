@@ -33,6 +33,25 @@ final class CommandLine {
     this.warnings = Collections.unmodifiableList(warnings);
   }
 
+  /** Whether {@code args} hold {@code --help} or {@code -h} where a flag goes, not as a value. */
+  static boolean asksForHelp(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if ("--help".equals(arg) || "-h".equals(arg)) {
+        return true;
+      }
+      boolean takesValue =
+          arg.startsWith("--")
+              && arg.indexOf('=') < 0
+              && !"--dry-run".equals(arg)
+              && !"--maintain".equals(arg);
+      if (takesValue && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        i++;
+      }
+    }
+    return false;
+  }
+
   /**
    * Reads {@code args} and {@code env}, and the properties file either names.
    *

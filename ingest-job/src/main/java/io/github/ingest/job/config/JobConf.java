@@ -51,14 +51,12 @@ public final class JobConf {
     this.run = new RunConf(options, flinkSettings);
   }
 
-  /** Whether {@code args} ask for the help text, which needs no settings. */
+  /**
+   * Whether {@code args} ask for the help text, which needs no settings: {@code --help} or {@code
+   * -h} as an argument, not as a setting's value.
+   */
   public static boolean asksForHelp(String... args) {
-    for (String arg : args) {
-      if ("--help".equals(arg) || "-h".equals(arg)) {
-        return true;
-      }
-    }
-    return false;
+    return CommandLine.asksForHelp(args);
   }
 
   /**

@@ -250,6 +250,8 @@ class JobConfTest {
   @Test
   void generatesHelpFromTheDeclaredOptions() {
     assertThat(JobConf.asksForHelp("--config", "x.properties", "--help")).isTrue();
+    assertThat(JobConf.asksForHelp("run", "--maintain", "-h")).isTrue();
+    assertThat(JobConf.asksForHelp("--kafka.topic", "-h")).as("a value, not a flag").isFalse();
     assertThatThrownBy(() -> JobConf.parse("--kafka.topic=t", "-h"))
         .hasMessageContaining("the help text needs no settings");
     String help = JobConf.helpText();
