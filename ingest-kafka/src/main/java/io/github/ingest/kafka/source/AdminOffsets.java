@@ -26,15 +26,14 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * {@link KafkaOffsets} answered by a Kafka cluster: an Admin client for offsets, topics and groups,
- * and, from the first question about visible records on, a {@code read_committed} consumer. Every
- * call waits at most the timeout, and a failure says what was tried.
+ * and, for the questions about visible records, a {@code read_committed} consumer. Every call waits
+ * at most the timeout, and a failure says what was tried.
  */
 public final class AdminOffsets implements KafkaOffsets {
 
   private final Admin admin;
   private final Properties properties;
   private final Duration timeout;
-  private VisibleRecords records;
 
   private AdminOffsets(Admin admin, Properties properties, Duration timeout) {
     this.admin = admin;
@@ -125,20 +124,8 @@ public final class AdminOffsets implements KafkaOffsets {
   }
 
   @Override
-  public long lastVisible(String topic, OffsetRange range) {
-    return records().last(topic, range);
-  }
-
-  @Override
-  public long firstVisible(String topic, int partition, long from, long to) {
-    return records().first(topic, partition, from, to);
-  }
-
-  private VisibleRecords records() {
-    if (records == null) {
-      records = new VisibleRecords(properties, timeout);
-    }
-    return records;
+  public Visible visible() {
+    return new VisibleRecords(properties, timeout);
   }
 
   private Map<Integer, Long> list(String topic, Collection<Integer> partitions, OffsetSpec spec) {
@@ -181,12 +168,6 @@ public final class AdminOffsets implements KafkaOffsets {
 
   @Override
   public void close() {
-    try {
-      if (records != null) {
-        records.close();
-      }
-    } finally {
-      admin.close(Duration.ofSeconds(5));
-    }
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -66,11 +66,24 @@ public interface KafkaOffsets extends AutoCloseable {
   /** Commits {@code offsets} as the group's offsets of {@code topic}. */
   void commit(String groupId, String topic, Map<Integer, Long> offsets);
 
-  /** The offset of the last visible record in {@code range}; -1 if it has none. */
-  long lastVisible(String topic, OffsetRange range);
+  /**
+   * A reader of the records a {@code read_committed} consumer sees, open until closed: planning
+   * opens one for its questions about aborted records and transaction markers, and closes it.
+   */
+  Visible visible();
 
-  /** The offset of the first visible record in {@code [from, to)} of a partition; -1 if none. */
-  long firstVisible(String topic, int partition, long from, long to);
+  /** Where the visible records are among a partition's offsets. */
+  interface Visible extends AutoCloseable {
+
+    /** The offset of the last visible record in {@code range}; -1 if it has none. */
+    long last(String topic, OffsetRange range);
+
+    /** The offset of the first visible record in {@code [from, to)} of a partition; -1 if none. */
+    long first(String topic, int partition, long from, long to);
+
+    @Override
+    void close();
+  }
 
   @Override
   void close();

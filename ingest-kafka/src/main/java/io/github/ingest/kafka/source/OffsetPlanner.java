@@ -104,7 +104,8 @@ public final class OffsetPlanner implements AutoCloseable {
       }
       ranges.add(OffsetRange.of(partition, start, stop));
     }
-    return OffsetPlan.of(topic, widenCapped(topic, ranges, end), lostFrom).withTopicId(topicId);
+    return OffsetPlan.of(topic, VisibleRanges.widenCapped(kafka, topic, ranges, end), lostFrom)
+        .withTopicId(topicId);
   }
 
   /** Where each partition starts after the last batch: its stop, or a new one's earliest offset. */
@@ -206,32 +207,6 @@ public final class OffsetPlanner implements AutoCloseable {
   }
 
   /**
-   * Ranges that a cap cut short but that hold no visible record (only aborted records, transaction
-   * markers or compaction gaps) reach up to the next visible record, or to the end: otherwise every
-   * run would find such a window empty, report nothing new and never move on.
-   */
-  private List<OffsetRange> widenCapped(
-      String topic, List<OffsetRange> ranges, Map<Integer, Long> end) {
-    List<OffsetRange> widened = new ArrayList<>();
-    for (OffsetRange range : ranges) {
-      long logEnd = end.get(range.partition());
-      if (range.stop() >= logEnd || !range.isEmpty() && kafka.lastVisible(topic, range) >= 0) {
-        widened.add(range);
-        continue;
-      }
-      long next = kafka.firstVisible(topic, range.partition(), range.stop(), logEnd);
-      long stop = next < 0 ? logEnd : next + 1;
-      LOG.info(
-          "Partition {}: no record in the capped range {}, reading up to offset {}",
-          range.partition(),
-          range,
-          stop);
-      widened.add(OffsetRange.of(range.partition(), range.start(), stop));
-    }
-    return widened;
-  }
-
-  /**
    * The ranges of {@code plan} cut after their last record that a {@code read_committed} consumer
    * sees; a range with no such record becomes empty. The offsets cut off hold only transaction
    * markers, aborted or compacted records, so reading the result reads every record of the plan.
@@ -240,16 +215,7 @@ public final class OffsetPlanner implements AutoCloseable {
    * stop offset (FLINK-34470); on a range that ends on a transaction marker it would wait forever.
    */
   public OffsetPlan visible(OffsetPlan plan) {
-    if (plan.isEmpty()) {
-      return plan;
-    }
-    List<OffsetRange> ranges = new ArrayList<>();
-    for (OffsetRange range : plan.ranges()) {
-      long last = range.isEmpty() ? -1 : kafka.lastVisible(plan.topic(), range);
-      ranges.add(
-          OffsetRange.of(range.partition(), range.start(), Math.max(range.start(), last + 1)));
-    }
-    return OffsetPlan.of(plan.topic(), ranges).withTopicId(plan.topicId());
+    return VisibleRanges.cut(kafka, plan);
   }
 
   /**

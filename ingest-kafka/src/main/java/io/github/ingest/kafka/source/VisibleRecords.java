@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Finds the records a {@code read_committed} consumer sees in a range of offsets: transaction
  * markers, aborted records and compaction gaps take offsets but deliver nothing.
  */
-final class VisibleRecords implements AutoCloseable {
+final class VisibleRecords implements KafkaOffsets.Visible {
 
   private static final long FIRST_WINDOW = 64;
 
@@ -32,7 +32,8 @@ final class VisibleRecords implements AutoCloseable {
   }
 
   /** The last offset in {@code range} with a visible record, or -1. Reads backwards in windows. */
-  long last(String topic, OffsetRange range) {
+  @Override
+  public long last(String topic, OffsetRange range) {
     long window = FIRST_WINDOW;
     long stop = range.stop();
     while (stop > range.start()) {
@@ -48,7 +49,8 @@ final class VisibleRecords implements AutoCloseable {
   }
 
   /** The first offset in {@code [from, to)} of {@code partition} with a visible record, or -1. */
-  long first(String topic, int partition, long from, long to) {
+  @Override
+  public long first(String topic, int partition, long from, long to) {
     return scan(topic, partition, from, to, true);
   }
 

@@ -19,6 +19,9 @@ final class InMemoryKafka implements KafkaOffsets {
   private final Map<String, Map<Integer, Long>> groups = new HashMap<>();
   boolean closed;
 
+  /** Readers of visible records opened and not closed yet. */
+  int openVisible;
+
   InMemoryKafka(String topic, String topicId, int partitionCount) {
     this.topic = topic;
     this.topicId = topicId;
@@ -122,15 +125,26 @@ final class InMemoryKafka implements KafkaOffsets {
   }
 
   @Override
-  public long lastVisible(String name, OffsetRange range) {
-    Long last = partitions.get(range.partition()).visible.lowerKey(range.stop());
-    return last != null && last >= range.start() ? last : -1;
-  }
+  public Visible visible() {
+    openVisible++;
+    return new Visible() {
+      @Override
+      public long last(String name, OffsetRange range) {
+        Long last = partitions.get(range.partition()).visible.lowerKey(range.stop());
+        return last != null && last >= range.start() ? last : -1;
+      }
 
-  @Override
-  public long firstVisible(String name, int partition, long from, long to) {
-    Long first = partitions.get(partition).visible.ceilingKey(from);
-    return first != null && first < to ? first : -1;
+      @Override
+      public long first(String name, int partition, long from, long to) {
+        Long first = partitions.get(partition).visible.ceilingKey(from);
+        return first != null && first < to ? first : -1;
+      }
+
+      @Override
+      public void close() {
+        openVisible--;
+      }
+    };
   }
 
   @Override

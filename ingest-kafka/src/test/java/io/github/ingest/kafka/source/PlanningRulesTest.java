@@ -142,6 +142,7 @@ class PlanningRulesTest {
     assertThat(planner.visible(plan).ranges())
         .as("cut after the last visible record; a range of none is empty")
         .containsExactly(OffsetRange.of(0, 0, 6), OffsetRange.of(1, 0, 0));
+    assertThat(kafka.openVisible).as("the readers of visible records are closed").isZero();
   }
 
   @Test
