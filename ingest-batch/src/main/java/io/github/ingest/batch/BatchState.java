@@ -39,6 +39,7 @@ public final class BatchState implements Serializable {
   private final long written;
   private final long rejected;
   private final long tombstones;
+  private final long duplicates;
   private final String topicId;
   private final SortedMap<Integer, Long> origin;
 
@@ -56,6 +57,7 @@ public final class BatchState implements Serializable {
     this.written = builder.written;
     this.rejected = builder.rejected;
     this.tombstones = builder.tombstones;
+    this.duplicates = builder.duplicates;
     this.topicId = Objects.requireNonNull(builder.topicId, "topicId");
     this.origin = frozen(builder.origin);
   }
@@ -97,6 +99,7 @@ public final class BatchState implements Serializable {
     builder.written = written;
     builder.rejected = rejected;
     builder.tombstones = tombstones;
+    builder.duplicates = duplicates;
     builder.topicId = topicId;
     builder.origin = origin;
     return builder;
@@ -107,7 +110,16 @@ public final class BatchState implements Serializable {
    * tombstones left out (skipped or dead-lettered).
    */
   public BatchState withCounts(long newWritten, long newRejected, long newTombstones) {
-    return toBuilder().counts(newWritten, newRejected, newTombstones).build();
+    return withCounts(newWritten, newRejected, newTombstones, 0);
+  }
+
+  /**
+   * This state with the counts of a finished batch that also left out {@code newDuplicates} records
+   * whose business key the table or the batch held already.
+   */
+  public BatchState withCounts(
+      long newWritten, long newRejected, long newTombstones, long newDuplicates) {
+    return toBuilder().counts(newWritten, newRejected, newTombstones, newDuplicates).build();
   }
 
   /** The source key, e.g. {@code kafka://<cluster id>/balance_changes?group=ingest}. */
@@ -179,7 +191,7 @@ public final class BatchState implements Serializable {
     return origin;
   }
 
-  /** Records read: written plus rejected plus tombstones. */
+  /** Records read: written plus rejected plus tombstones plus duplicates. */
   public long read() {
     return read;
   }
@@ -195,6 +207,11 @@ public final class BatchState implements Serializable {
   /** Tombstones the batch read and left out: skipped, or dead-lettered. */
   public long tombstones() {
     return tombstones;
+  }
+
+  /** Records left out as duplicates of a business key written before: skipped or dead-lettered. */
+  public long duplicates() {
+    return duplicates;
   }
 
   @Override

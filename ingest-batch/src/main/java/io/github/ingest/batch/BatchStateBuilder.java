@@ -25,6 +25,7 @@ public final class BatchStateBuilder {
   long written;
   long rejected;
   long tombstones;
+  long duplicates;
   String topicId = "";
   Map<Integer, Long> origin = Map.of();
   boolean recorded;
@@ -104,10 +105,20 @@ public final class BatchStateBuilder {
 
   /** Rows written, records rejected and tombstones left out; read is their sum. */
   public BatchStateBuilder counts(long newWritten, long newRejected, long newTombstones) {
-    this.read = newWritten + newRejected + newTombstones;
+    return counts(newWritten, newRejected, newTombstones, 0);
+  }
+
+  /**
+   * Rows written, records rejected, tombstones and duplicates of business keys left out; read is
+   * their sum.
+   */
+  public BatchStateBuilder counts(
+      long newWritten, long newRejected, long newTombstones, long newDuplicates) {
+    this.read = newWritten + newRejected + newTombstones + newDuplicates;
     this.written = newWritten;
     this.rejected = newRejected;
     this.tombstones = newTombstones;
+    this.duplicates = newDuplicates;
     return this;
   }
 
@@ -146,11 +157,12 @@ public final class BatchStateBuilder {
                 partition,
                 startOffsets));
     Preconditions.checkArgument(
-        written >= 0 && rejected >= 0 && tombstones >= 0,
-        "Invalid counts: %s written, %s rejected, %s tombstones",
+        written >= 0 && rejected >= 0 && tombstones >= 0 && duplicates >= 0,
+        "Invalid counts: %s written, %s rejected, %s tombstones, %s duplicates",
         written,
         rejected,
-        tombstones);
+        tombstones,
+        duplicates);
     Preconditions.checkArgument(
         serverKey.isEmpty() || SourceKey.isServerKey(serverKey),
         "Invalid source key by servers: %s",

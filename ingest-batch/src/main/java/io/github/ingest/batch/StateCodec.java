@@ -58,6 +58,7 @@ public final class StateCodec {
   static final String WRITTEN = PREFIX + "records.written";
   static final String REJECTED = PREFIX + "records.rejected";
   static final String TOMBSTONES = PREFIX + "records.tombstones";
+  static final String DUPLICATES = PREFIX + "records.duplicates";
   static final String TOPIC_ID = PREFIX + "kafka.topic-id";
   static final String ORIGIN = PREFIX + "offsets.origin";
 
@@ -95,6 +96,9 @@ public final class StateCodec {
     if (state.tombstones() > 0) {
       summary.put(TOMBSTONES, Long.toString(state.tombstones()));
     }
+    if (state.duplicates() > 0) {
+      summary.put(DUPLICATES, Long.toString(state.duplicates()));
+    }
     if (!state.topicId().isEmpty()) {
       summary.put(TOPIC_ID, state.topicId());
     }
@@ -126,7 +130,8 @@ public final class StateCodec {
         .counts(
             parseLong(summary, WRITTEN),
             parseLong(summary, REJECTED),
-            summary.containsKey(TOMBSTONES) ? parseLong(summary, TOMBSTONES) : 0)
+            summary.containsKey(TOMBSTONES) ? parseLong(summary, TOMBSTONES) : 0,
+            summary.containsKey(DUPLICATES) ? parseLong(summary, DUPLICATES) : 0)
         .topic(
             summary.getOrDefault(TOPIC_ID, ""),
             summary.containsKey(ORIGIN) ? parseOffsets(summary, ORIGIN) : Map.of())

@@ -3,10 +3,16 @@ package io.github.ingest.job;
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
+import io.github.ingest.core.internal.IngestException;
+import io.github.ingest.core.internal.RecordCounts;
+import io.github.ingest.iceberg.dedup.DedupOperator;
+import io.github.ingest.iceberg.dedup.Deduplication;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
 import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
+import io.github.ingest.kafka.mapping.DeadLetterRows;
 import io.github.ingest.kafka.mapping.MappingOperator;
 import io.github.ingest.kafka.source.BoundedKafkaSources;
 import io.github.ingest.kafka.source.OffsetPlan;
@@ -14,12 +20,14 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.time.Time;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 
@@ -51,7 +59,18 @@ final class Pipeline {
     // operators never keep or change a record they passed on: no copies between them
     env.getConfig().enableObjectReuse();
     BadRecordPolicy policy = conf.badRecords().policy();
-    SingleOutputStreamOperator<RowData> rows =
+    Table table = batch.table.get();
+    Deduplication dedup = deduplication(conf, batch);
+    MappingOperator mapping =
+        new MappingOperator(
+            batch.rowMapping,
+            metadata,
+            conf.kafka().groupId(),
+            policy.action(),
+            conf.badRecords().tombstonePolicy(),
+            conf.kafka().timeout(),
+            failpoints);
+    SingleOutputStreamOperator<RowData> mapped =
         env.fromSource(
                 BoundedKafkaSources.of(
                     batch.toRead, conf.kafka().properties(), conf.kafka().clientId()),
@@ -61,34 +80,59 @@ final class Pipeline {
             .setParallelism(parallelism)
             .transform(
                 "map " + batch.rowMapping.name(),
-                InternalTypeInfo.of(FlinkSchemaUtil.convert(batch.table.get().schema())),
-                new MappingOperator(
-                    batch.rowMapping,
-                    metadata,
-                    conf.kafka().groupId(),
-                    policy.action(),
-                    conf.badRecords().tombstonePolicy(),
-                    conf.kafka().timeout(),
-                    failpoints))
+                InternalTypeInfo.of(
+                    dedup == null
+                        ? FlinkSchemaUtil.convert(table.schema())
+                        : DedupOperator.inputType(table)),
+                dedup == null ? mapping : mapping.withCoordinates())
             .uid("mapping")
             .setParallelism(parallelism);
+    StreamExchangeMode exchange =
+        Submission.pipelined(env)
+            ? StreamExchangeMode.PIPELINED
+            : IcebergBatchSink.DEFAULT_EXCHANGE;
+    DataStream<RowData> rows = mapped;
+    DataStream<RecordCounts> counts = mapped.getSideOutput(MappingOperator.COUNTS);
+    DataStream<RowData> deadLetters = mapped.getSideOutput(MappingOperator.DEAD_LETTERS);
+    Long keysReadAt = null;
+    if (dedup != null) {
+      keysReadAt = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
+      DeadLetterRows letters = new DeadLetterRows(metadata, conf.kafka().groupId());
+      String topic = conf.kafka().topic();
+      SingleOutputStreamOperator<RowData> deduplicated =
+          DedupOperator.after(
+              mapped,
+              new DedupOperator(
+                  TableLoader.fromCatalog(batch.catalogLoader, conf.tables().table()),
+                  table,
+                  keysReadAt,
+                  dedup,
+                  policy.action(),
+                  (partition, offset, timestamp, kind, message) ->
+                      letters.row(topic, partition, offset, timestamp, kind, message)),
+              table,
+              dedup,
+              parallelism,
+              exchange);
+      rows = deduplicated;
+      counts = counts.union(deduplicated.getSideOutput(DedupOperator.COUNTS));
+      deadLetters = deadLetters.union(deduplicated.getSideOutput(DedupOperator.DEAD_LETTERS));
+    }
     IcebergBatchSink sink =
         IcebergBatchSink.builder(
-                rows,
-                batch.table.get(),
-                TableLoader.fromCatalog(batch.catalogLoader, conf.tables().table()))
+                rows, table, TableLoader.fromCatalog(batch.catalogLoader, conf.tables().table()))
             .batch(planned, batch.position)
             .routing(routing)
-            .counts(rows.getSideOutput(MappingOperator.COUNTS))
+            .counts(counts)
             .policy(policy)
-            .failpoints(failpoints);
-    if (Submission.pipelined(env)) {
-      // else the sink's default, the hybrid exchange the adaptive batch scheduler accepts
-      sink.exchange(StreamExchangeMode.PIPELINED);
+            .failpoints(failpoints)
+            .exchange(exchange);
+    if (dedup != null) {
+      sink.keysReadAt(keysReadAt);
     }
     if (policy.action() == BadRecordPolicy.Action.DEAD_LETTER) {
       sink.deadLetters(
-          rows.getSideOutput(MappingOperator.DEAD_LETTERS),
+          deadLetters,
           batch.deadLetters.get(),
           TableLoader.fromCatalog(batch.catalogLoader, conf.badRecords().deadLetterTable()));
     }
@@ -102,6 +146,23 @@ final class Pipeline {
             + " into "
             + conf.tables().table());
     return graph;
+  }
+
+  /** The deduplication the settings ask for, or null for none. */
+  static Deduplication deduplication(JobConf conf, PreparedBatch batch) {
+    if (!conf.dedup().enabled()) {
+      return null;
+    }
+    try {
+      return Deduplication.of(
+          batch.rowMapping,
+          batch.table.get(),
+          conf.dedup().keyColumns(),
+          conf.dedup().window(),
+          conf.dedup().duplicates());
+    } catch (IllegalArgumentException e) {
+      throw new IngestException(ExitCode.BAD_CONFIG, e.getMessage(), e);
+    }
   }
 
   /**

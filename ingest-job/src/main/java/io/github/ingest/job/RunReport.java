@@ -3,6 +3,7 @@ package io.github.ingest.job;
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.TombstonePolicy;
+import io.github.ingest.iceberg.dedup.Deduplication;
 import io.github.ingest.iceberg.maintenance.MaintenanceReport;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.job.metrics.CommittedBatch;
@@ -106,7 +107,7 @@ final class RunReport {
         "Batch %d of %s committed to %s as snapshot %d%n",
         committed.number(), committed.source(), conf.tables().table(), batch.snapshotId());
     out.printf(
-        "  records: %d read, %d written, %d rejected%s%s%n",
+        "  records: %d read, %d written, %d rejected%s%s%s%n",
         committed.read(),
         committed.written(),
         committed.rejected(),
@@ -121,6 +122,14 @@ final class RunReport {
                 ", %d tombstones %s",
                 committed.tombstones(),
                 conf.badRecords().tombstonePolicy() == TombstonePolicy.DEAD_LETTER
+                    ? "in table " + conf.badRecords().deadLetterTable()
+                    : "skipped"),
+        committed.duplicates() == 0
+            ? ""
+            : String.format(
+                ", %d duplicates %s",
+                committed.duplicates(),
+                conf.dedup().duplicates() == Deduplication.Action.DEAD_LETTER
                     ? "in table " + conf.badRecords().deadLetterTable()
                     : "skipped"));
     out.printf("  offsets: %s%n", batch.offsets());

@@ -3,27 +3,35 @@ package io.github.ingest.core.internal;
 import java.io.Serializable;
 
 /**
- * How many records a part of a batch read, rejected and left out as tombstones, how many dead
- * letters it sent, and the first rejection's reason: what a mapper reports at the end of its input
- * so the commit can reconcile counts (read = written + rejected + tombstones) and apply thresholds.
+ * How many records a part of a batch read, rejected and left out as tombstones or duplicates, how
+ * many dead letters it sent, and the first rejection's reason: what a mapper, and the deduplication
+ * after it, report at the end of their input so the commit can reconcile counts (read = written +
+ * rejected + tombstones + duplicates) and apply thresholds.
  */
 public final class RecordCounts implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  public static final RecordCounts NONE = new RecordCounts(0, 0, 0, 0, null);
+  public static final RecordCounts NONE = new RecordCounts(0, 0, 0, 0, 0, null);
 
   private final long read;
   private final long rejected;
   private final long tombstones;
+  private final long duplicates;
   private final long deadLettered;
   private final String firstRejection;
 
   private RecordCounts(
-      long read, long rejected, long tombstones, long deadLettered, String firstRejection) {
+      long read,
+      long rejected,
+      long tombstones,
+      long duplicates,
+      long deadLettered,
+      String firstRejection) {
     this.read = read;
     this.rejected = rejected;
     this.tombstones = tombstones;
+    this.duplicates = duplicates;
     this.deadLettered = deadLettered;
     this.firstRejection = firstRejection;
   }
@@ -53,7 +61,26 @@ public final class RecordCounts implements Serializable {
               "Invalid counts: %d rejected, %d tombstones, %d dead letters of %d read",
               rejected, tombstones, deadLettered, read));
     }
-    return new RecordCounts(read, rejected, tombstones, deadLettered, firstRejection);
+    return new RecordCounts(read, rejected, tombstones, 0, deadLettered, firstRejection);
+  }
+
+  /**
+   * What deduplication, which reads no record of its own, left out: {@code duplicates} records
+   * whose business key was written before, and {@code rejected} ones whose key was written with
+   * other values; {@code deadLettered} of them sent to the dead-letter table.
+   */
+  public static RecordCounts deduplicated(
+      long duplicates, long rejected, long deadLettered, String firstRejection) {
+    if (duplicates < 0
+        || rejected < 0
+        || deadLettered < 0
+        || deadLettered > duplicates + rejected) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid counts: %d duplicates, %d rejected, %d dead letters",
+              duplicates, rejected, deadLettered));
+    }
+    return new RecordCounts(0, rejected, 0, duplicates, deadLettered, firstRejection);
   }
 
   /** The counts of both parts; the first rejection of this one, else of the other. */
@@ -62,6 +89,7 @@ public final class RecordCounts implements Serializable {
         read + other.read,
         rejected + other.rejected,
         tombstones + other.tombstones,
+        duplicates + other.duplicates,
         deadLettered + other.deadLettered,
         firstRejection != null ? firstRejection : other.firstRejection);
   }
@@ -79,7 +107,12 @@ public final class RecordCounts implements Serializable {
     return tombstones;
   }
 
-  /** Records sent to the dead-letter table: rejected ones, and tombstones if so set. */
+  /** Records left out because their business key was written before: skipped or dead-lettered. */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Records sent to the dead-letter table: rejected ones, tombstones and duplicates if so set. */
   public long deadLettered() {
     return deadLettered;
   }
@@ -91,6 +124,13 @@ public final class RecordCounts implements Serializable {
 
   @Override
   public String toString() {
-    return read + " read, " + rejected + " rejected, " + tombstones + " tombstones";
+    return read
+        + " read, "
+        + rejected
+        + " rejected, "
+        + tombstones
+        + " tombstones, "
+        + duplicates
+        + " duplicates";
   }
 }

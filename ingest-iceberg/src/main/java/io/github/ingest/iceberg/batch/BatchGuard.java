@@ -4,11 +4,15 @@ import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.StateCodec;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * Table operations whose commits succeed only on top of the state a run planned from, and never
@@ -30,6 +34,8 @@ public final class BatchGuard extends ForwardingTableOperations {
   private final long number;
   private final java.time.Instant started;
   private final BatchLedger.Position planned;
+  private boolean keysChecked;
+  private Long keysReadAt;
   private boolean uncertain;
   private boolean alreadyCommitted;
 
@@ -54,6 +60,18 @@ public final class BatchGuard extends ForwardingTableOperations {
   /** Operations that commit {@code batch}'s dead letters unless the table holds them already. */
   public static BatchGuard once(TableOperations delegate, BatchState batch) {
     return new BatchGuard(delegate, batch, null);
+  }
+
+  /**
+   * These operations, which also refuse to commit when rows were added to the table, or it was
+   * rolled back, after snapshot {@code snapshotId} (null: a table without snapshots), the one the
+   * batch's deduplication read the business keys from: a key that another run or another writer
+   * added meanwhile would otherwise be written twice.
+   */
+  public BatchGuard keysReadAt(Long snapshotId) {
+    this.keysChecked = true;
+    this.keysReadAt = snapshotId;
+    return this;
   }
 
   @Override
@@ -81,6 +99,9 @@ public final class BatchGuard extends ForwardingTableOperations {
             number, source, runId, planned, found);
       }
     }
+    if (planned != null && keysChecked) {
+      checkNoRowsAdded(base);
+    }
     try {
       super.commit(base, metadata);
     } catch (CommitFailedException | CommitStateUnknownException e) {
@@ -91,6 +112,35 @@ public final class BatchGuard extends ForwardingTableOperations {
       // failure, and Iceberg would then delete what the commit may have made current
       uncertain = true;
       throw new CommitStateUnknownException(e);
+    }
+  }
+
+  private void checkNoRowsAdded(TableMetadata base) {
+    Snapshot snapshot = base.currentSnapshot();
+    while (snapshot != null && !Long.valueOf(snapshot.snapshotId()).equals(keysReadAt)) {
+      long added =
+          PropertyUtil.propertyAsLong(snapshot.summary(), SnapshotSummary.ADDED_RECORDS_PROP, 0);
+      if (added > 0 && !DataOperations.REPLACE.equals(snapshot.operation())) {
+        throw new ValidationException(
+            "Cannot commit batch %s of %s (run %s): snapshot %s (%s) added %s rows to the table"
+                + " after this run read its business keys from %s, and they may hold the batch's"
+                + " keys; nothing of it is committed, and the next run reads its range again",
+            number,
+            source,
+            runId,
+            snapshot.snapshotId(),
+            snapshot.operation(),
+            added,
+            keysReadAt == null ? "the empty table" : "snapshot " + keysReadAt);
+      }
+      snapshot = snapshot.parentId() == null ? null : base.snapshot(snapshot.parentId());
+    }
+    if (snapshot == null && keysReadAt != null) {
+      throw new ValidationException(
+          "Cannot commit batch %s of %s (run %s): snapshot %s, which this run read its business"
+              + " keys from, is no longer in the table's history (rolled back?); nothing of it is"
+              + " committed, and the next run reads its range again",
+          number, source, runId, keysReadAt);
     }
   }
 

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits a batch once every writer has finished: reconciles the counts (read = written +
- * tombstones + rejected), fails the batch if there are more bad records than the policy allows,
- * commits all data files as one snapshot of the target table together with the source's state (see
- * {@link BatchLedger}), guarded against concurrent batches, and then the batch's dead letters to
- * their table. Parallelism 1.
+ * tombstones + rejected + duplicates), fails the batch if there are more bad records than the
+ * policy allows, commits all data files as one snapshot of the target table together with the
+ * source's state (see {@link BatchLedger}), guarded against concurrent batches, and then the
+ * batch's dead letters to their table. Parallelism 1.
  *
  * <p>It may run more than once for one batch (Flink restarts a failed task): a committer that finds
  * its run's batch in the table commits nothing and only completes the dead letters. It deletes the
@@ -52,6 +52,8 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   private final BatchLedger.Position plannedFrom;
   private final BadRecordPolicy policy;
   private final Failpoints failpoints;
+  private final boolean keysChecked;
+  private final Long keysReadAt;
 
   private transient List<DataFile> dataFiles;
   private transient List<DataFile> deadLetterFiles;
@@ -64,6 +66,24 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       BatchLedger.Position plannedFrom,
       BadRecordPolicy policy,
       Failpoints failpoints) {
+    this(tableLoader, deadLetterLoader, batch, plannedFrom, policy, failpoints, false, null);
+  }
+
+  /**
+   * A committer that also fails the batch when rows were added to the table after snapshot {@code
+   * keysReadAt}, the one its deduplication read business keys from, if {@code keysChecked}.
+   */
+  BatchCommitter(
+      TableLoader tableLoader,
+      TableLoader deadLetterLoader,
+      BatchState batch,
+      BatchLedger.Position plannedFrom,
+      BadRecordPolicy policy,
+      Failpoints failpoints,
+      boolean keysChecked,
+      Long keysReadAt) {
+    this.keysChecked = keysChecked;
+    this.keysReadAt = keysReadAt;
     this.failpoints = failpoints;
     this.tableLoader = tableLoader;
     this.deadLetterLoader = deadLetterLoader;
@@ -116,7 +136,8 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
       deleteUncommitted(table, deadLetters);
       throw e;
     }
-    BatchState committed = batch.withCounts(written, counts.rejected(), counts.tombstones());
+    BatchState committed =
+        batch.withCounts(written, counts.rejected(), counts.tombstones(), counts.duplicates());
     Map<String, String> deadLetterState = new LinkedHashMap<>();
     if (!deadLetterFiles.isEmpty()) {
       deadLetterState.put(StateCodec.DEAD_LETTER_TABLE, deadLetters.name());
@@ -129,6 +150,9 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
     }
     BatchGuard guard =
         BatchGuard.after(((HasTableOperations) table).operations(), batch, plannedFrom);
+    if (keysChecked) {
+      guard.keysReadAt(keysReadAt);
+    }
     try {
       checkExist(table, dataFiles);
       if (deadLetters != null) {
@@ -220,12 +244,12 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   }
 
   private void reconcile(long written, long deadLettered) {
-    if (counts.read() != written + counts.rejected() + counts.tombstones()) {
+    if (counts.read() != written + counts.rejected() + counts.tombstones() + counts.duplicates()) {
       throw new IllegalStateException(
           String.format(
-              "Counts do not reconcile: %d read, but %d written, %d rejected and %d tombstones"
-                  + " left out",
-              counts.read(), written, counts.rejected(), counts.tombstones()));
+              "Counts do not reconcile: %d read, but %d written, %d rejected, %d tombstones and"
+                  + " %d duplicates left out",
+              counts.read(), written, counts.rejected(), counts.tombstones(), counts.duplicates()));
     }
     if (deadLetterLoader != null && deadLettered != counts.deadLettered()) {
       throw new IllegalStateException(

@@ -48,6 +48,9 @@ import org.apache.iceberg.util.PropertyUtil;
  */
 public final class IcebergBatchSink {
 
+  /** The exchange of rows routed by partition unless {@link #exchange} says otherwise. */
+  public static final StreamExchangeMode DEFAULT_EXCHANGE = StreamExchangeMode.HYBRID_SELECTIVE;
+
   private final DataStream<RowData> rows;
   private final Table table;
   private final TableLoader tableLoader;
@@ -59,8 +62,10 @@ public final class IcebergBatchSink {
   private TableLoader deadLetterLoader;
   private BadRecordPolicy policy = BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0);
   private Failpoints failpoints = Failpoints.NONE;
-  private StreamExchangeMode exchange = StreamExchangeMode.HYBRID_SELECTIVE;
+  private StreamExchangeMode exchange = DEFAULT_EXCHANGE;
   private Routing routing;
+  private boolean keysChecked;
+  private Long keysReadAt;
 
   private IcebergBatchSink(DataStream<RowData> rows, Table table, TableLoader tableLoader) {
     this.rows = rows;
@@ -91,6 +96,16 @@ public final class IcebergBatchSink {
   /** The read and rejected counts of every mapper; read must equal written plus rejected. */
   public IcebergBatchSink counts(DataStream<RecordCounts> newCounts) {
     this.counts = newCounts;
+    return this;
+  }
+
+  /**
+   * The snapshot of the table that the batch's deduplication read business keys from (null: the
+   * table had none): the commit fails if rows were added to the table after it.
+   */
+  public IcebergBatchSink keysReadAt(Long snapshotId) {
+    this.keysChecked = true;
+    this.keysReadAt = snapshotId;
     return this;
   }
 
@@ -170,7 +185,14 @@ public final class IcebergBatchSink {
                 "commit " + table.name(),
                 Types.VOID,
                 new BatchCommitter(
-                    tableLoader, deadLetterLoader, batch, plannedFrom, policy, failpoints))
+                    tableLoader,
+                    deadLetterLoader,
+                    batch,
+                    plannedFrom,
+                    policy,
+                    failpoints,
+                    keysChecked,
+                    keysReadAt))
             .uid("iceberg-committer")
             .setParallelism(1)
             .setMaxParallelism(1);

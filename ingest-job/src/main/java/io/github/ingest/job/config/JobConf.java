@@ -30,6 +30,7 @@ public final class JobConf {
   private final KafkaConf kafka;
   private final TableConf tables;
   private final BadRecordConf badRecords;
+  private final DedupConf dedup;
   private final MaintenanceConf maintenance;
   private final RunConf run;
 
@@ -47,6 +48,7 @@ public final class JobConf {
     this.kafka = new KafkaConf(options, kafkaProperties);
     this.tables = new TableConf(options, catalogProperties, mapping);
     this.badRecords = new BadRecordConf(options, tables.table());
+    this.dedup = new DedupConf(options);
     this.maintenance = new MaintenanceConf(options);
     this.run = new RunConf(options, flinkSettings);
   }
@@ -155,6 +157,11 @@ public final class JobConf {
   /** Bad records, tombstones and the dead-letter table. */
   public BadRecordConf badRecords() {
     return badRecords;
+  }
+
+  /** Deduplication by business key. */
+  public DedupConf dedup() {
+    return dedup;
   }
 
   /** How {@code maintain} and compaction after a run treat the tables. */

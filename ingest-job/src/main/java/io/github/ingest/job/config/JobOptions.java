@@ -16,10 +16,10 @@ import org.apache.flink.configuration.description.TextElement;
 
 /**
  * Every setting of the job, found in the holders of each concern ({@link KafkaOptions}, {@link
- * TableOptions}, {@link StorageOptions}, {@link BadRecordOptions}, {@link MaintenanceOptions},
- * {@link RunOptions}): the list of all, the choices of each enum setting and the catalog properties
- * passed through are derived from the declarations, never kept by hand. {@code --help} and {@code
- * docs/settings.md} are generated from it.
+ * TableOptions}, {@link StorageOptions}, {@link BadRecordOptions}, {@link DedupOptions}, {@link
+ * MaintenanceOptions}, {@link RunOptions}): the list of all, the choices of each enum setting and
+ * the catalog properties passed through are derived from the declarations, never kept by hand.
+ * {@code --help} and {@code docs/settings.md} are generated from it.
  */
 public final class JobOptions {
 
@@ -30,6 +30,7 @@ public final class JobOptions {
           TableOptions.class,
           StorageOptions.class,
           BadRecordOptions.class,
+          DedupOptions.class,
           MaintenanceOptions.class,
           RunOptions.class);
 

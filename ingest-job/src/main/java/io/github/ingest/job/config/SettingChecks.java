@@ -3,6 +3,7 @@ package io.github.ingest.job.config;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.TombstonePolicy;
 import io.github.ingest.iceberg.catalog.Catalogs;
+import io.github.ingest.iceberg.dedup.Deduplication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,7 @@ final class SettingChecks {
         KafkaOptions.STARTING_OFFSETS,
         KafkaOptions.MAX_OFFSETS_PER_PARTITION);
     tombstones(conf);
+    dedup(conf);
     maintenanceAges(options);
     checkTableName(
         BadRecordOptions.DEAD_LETTER_TABLE, options.get(BadRecordOptions.DEAD_LETTER_TABLE));
@@ -132,6 +134,36 @@ final class SettingChecks {
               words,
               JobOptions.text(option),
               MaintenanceOptions.MAINTENANCE_ALLOW_SHORT_AGES.key()));
+    }
+  }
+
+  /** Deduplication that the bad-record policy and the mapping can follow. */
+  private static void dedup(JobConf conf) {
+    conf.dedup().window();
+    if (conf.dedup().enabled()
+        && conf.dedup().duplicates() == Deduplication.Action.DEAD_LETTER
+        && conf.badRecords().policy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + DedupOptions.DEDUP_DUPLICATES.key()
+              + ": dead-letter needs "
+              + BadRecordOptions.BAD_RECORDS_POLICY.key()
+              + "=dead-letter, which keeps the dead-letter table (it is "
+              + conf.badRecords().policy().action()
+              + "); or set "
+              + DedupOptions.DEDUP_DUPLICATES.key()
+              + "=skip");
+    }
+    for (String column : conf.dedup().keyColumns()) {
+      if (conf.tables().mapping().columns().stream().noneMatch(c -> c.name().equals(column))) {
+        throw new IllegalArgumentException(
+            "Invalid value for "
+                + DedupOptions.DEDUP_KEY.key()
+                + ": "
+                + column
+                + " is not a column of mapping "
+                + conf.tables().mapping().name());
+      }
     }
   }
 

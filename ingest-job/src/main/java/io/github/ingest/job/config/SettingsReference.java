@@ -20,6 +20,7 @@ public final class SettingsReference {
           TableOptions.class, "The table and its catalog",
           StorageOptions.class, "S3",
           BadRecordOptions.class, "Bad records, tombstones and dead letters",
+          DedupOptions.class, "Deduplication by business key",
           MaintenanceOptions.class, "Maintenance",
           RunOptions.class, "The run: parallelism, restarts, routing, reporting");
 

@@ -122,6 +122,12 @@ public final class Pushgateway {
         "ingest_run_records_tombstones",
         "Tombstones of the last run's batch left out, skipped or dead-lettered.",
         summary.count(BatchState::tombstones));
+    gauge(
+        text,
+        "ingest_run_records_duplicates",
+        "Records of the last run's batch whose business key was written before, skipped or"
+            + " dead-lettered.",
+        summary.count(BatchState::duplicates));
     summary
         .batch()
         .ifPresent(

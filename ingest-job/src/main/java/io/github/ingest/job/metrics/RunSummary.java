@@ -157,6 +157,7 @@ public final class RunSummary {
       json.writeNumberField("records_written", count(BatchState::written));
       json.writeNumberField("records_rejected", count(BatchState::rejected));
       json.writeNumberField("records_tombstones", count(BatchState::tombstones));
+      json.writeNumberField("records_duplicates", count(BatchState::duplicates));
       if (routing != null) {
         json.writeStringField("routing", routing);
         json.writeStringField("routing_reason", routingReason);

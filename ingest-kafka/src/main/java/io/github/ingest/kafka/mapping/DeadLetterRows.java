@@ -52,25 +52,42 @@ public final class DeadLetterRows implements Serializable {
 
   /** The dead-letter row of {@code message}, rejected for {@code reason}. */
   public RowData row(KafkaMessage message, RecordRejectedException reason) {
+    GenericRowData row =
+        row(
+            message.topic(),
+            message.partition(),
+            message.offset(),
+            message.timestamp(),
+            reason.kind().name(),
+            reason.getMessage());
+    set(row, DeadLetterColumn.KAFKA_KEY, message.key());
+    set(row, DeadLetterColumn.KAFKA_VALUE, message.value());
+    set(row, DeadLetterColumn.KAFKA_VALUE_TEXT, text(message.value()));
+    set(
+        row,
+        DeadLetterColumn.ERROR_FIELD,
+        reason.field() == null ? null : StringData.fromString(reason.field()));
+    return row;
+  }
+
+  /**
+   * The dead-letter row of the record at {@code partition} and {@code offset} of {@code topic},
+   * left out as {@code kind} for {@code message}, without its key and value bytes.
+   */
+  public GenericRowData row(
+      String topic, int partition, long offset, long timestamp, String kind, String message) {
     GenericRowData row = new GenericRowData(ARITY);
     set(row, DeadLetterColumn.FLINK_LOG_BATCH_NUMBER, StringData.fromString(batchNumber));
     set(row, DeadLetterColumn.FLINK_LOG_FILE_NAME, StringData.fromString(logFileName));
     set(row, DeadLetterColumn.FLINK_LOG_BATCH_TIMESTAMP, StringData.fromString(batchTimestamp));
     set(row, DeadLetterColumn.SOURCE_ENDPOINT, StringData.fromString(endpoint));
     set(row, DeadLetterColumn.SOURCE_GROUP, StringData.fromString(group));
-    set(row, DeadLetterColumn.KAFKA_TOPIC, StringData.fromString(message.topic()));
-    set(row, DeadLetterColumn.KAFKA_PARTITION, message.partition());
-    set(row, DeadLetterColumn.KAFKA_OFFSET, message.offset());
-    set(row, DeadLetterColumn.KAFKA_TIMESTAMP, TimestampData.fromEpochMillis(message.timestamp()));
-    set(row, DeadLetterColumn.KAFKA_KEY, message.key());
-    set(row, DeadLetterColumn.KAFKA_VALUE, message.value());
-    set(row, DeadLetterColumn.KAFKA_VALUE_TEXT, text(message.value()));
-    set(row, DeadLetterColumn.ERROR_KIND, StringData.fromString(reason.kind().name()));
-    set(
-        row,
-        DeadLetterColumn.ERROR_FIELD,
-        reason.field() == null ? null : StringData.fromString(reason.field()));
-    set(row, DeadLetterColumn.ERROR_MESSAGE, StringData.fromString(reason.getMessage()));
+    set(row, DeadLetterColumn.KAFKA_TOPIC, StringData.fromString(topic));
+    set(row, DeadLetterColumn.KAFKA_PARTITION, partition);
+    set(row, DeadLetterColumn.KAFKA_OFFSET, offset);
+    set(row, DeadLetterColumn.KAFKA_TIMESTAMP, TimestampData.fromEpochMillis(timestamp));
+    set(row, DeadLetterColumn.ERROR_KIND, StringData.fromString(kind));
+    set(row, DeadLetterColumn.ERROR_MESSAGE, StringData.fromString(message));
     return row;
   }
 

@@ -21,7 +21,9 @@ import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
   private final RowConverter converter;
   private final DeadLetterRows deadLetters;
   private final long stallMillis;
+  private boolean withCoordinates;
 
   private transient RecordMapper mapper;
   private transient StreamRecord<RowData> reused;
@@ -89,6 +92,15 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     this.converter = new RowConverter(mapping);
     this.deadLetters = new DeadLetterRows(batch, group);
     setChainingStrategy(ChainingStrategy.ALWAYS);
+  }
+
+  /**
+   * This operator, passing on each row followed by its record's partition (int), offset and
+   * timestamp (longs), as deduplication needs them.
+   */
+  public MappingOperator withCoordinates() {
+    this.withCoordinates = true;
+    return this;
   }
 
   @Override
@@ -132,7 +144,7 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
       if (message.value() == null && onTombstone != TombstonePolicy.BAD_RECORD) {
         tombstone(message);
       } else {
-        output.collect(reused.replace(converter.toRowData(mapper.map(message))));
+        emit(converter.toRowData(mapper.map(message)), message);
       }
     } catch (RecordRejectedException e) {
       reject(message, e);
@@ -143,11 +155,21 @@ public final class MappingOperator extends AbstractStreamOperator<RowData>
     lastActive = getProcessingTimeService().getCurrentProcessingTime();
   }
 
+  private void emit(RowData row, KafkaMessage message) {
+    output.collect(
+        reused.replace(
+            withCoordinates
+                ? new JoinedRowData(
+                    row,
+                    GenericRowData.of(message.partition(), message.offset(), message.timestamp()))
+                : row));
+  }
+
   /** A tombstone under its own policy: never a bad record. */
   private void tombstone(KafkaMessage message) {
     switch (onTombstone) {
       case ROW:
-        output.collect(reused.replace(converter.toRowData(mapper.mapTombstone(message))));
+        emit(converter.toRowData(mapper.mapTombstone(message)), message);
         return;
       case DEAD_LETTER:
         tombstones++;

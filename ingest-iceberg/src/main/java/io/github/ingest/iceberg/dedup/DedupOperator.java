@@ -1,0 +1,355 @@
+package io.github.ingest.iceberg.dedup;
+
+import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.RecordCounts;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
+import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
+import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.utils.ProjectedRowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.util.OutputTag;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.TableLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops the records of a batch whose business key the batch or the table holds already. Its input
+ * is rows of the table with three more fields, the record's Kafka partition, offset and timestamp
+ * ({@link #COORDINATES}), routed by the key's hash so that every record of a key reaches the same
+ * task; it passes on the table's row of each record whose key is new.
+ *
+ * <p>Within a batch the first record of a key to arrive is kept; records of one Kafka partition
+ * arrive in offset order. A record whose key the batch or the table holds with the same values in
+ * the compared columns (those from the record's value) is a duplicate: counted, and skipped or sent
+ * to the dead-letter table as the {@link Deduplication} says. One with other values is a bad
+ * record, under the bad-record policy, and its reason shows both values where they are known.
+ */
+public final class DedupOperator extends AbstractStreamOperator<RowData>
+    implements OneInputStreamOperator<RowData, RowData>, BoundedOneInput {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DedupOperator.class);
+
+  /** The fields after a table row in the operator's input: partition, offset, timestamp. */
+  public static final int COORDINATES = 3;
+
+  /** The {@code error_kind} of a duplicate in the dead-letter table. */
+  public static final String DUPLICATE = "DUPLICATE";
+
+  /** The {@code error_kind} of a record whose key was written with other values. */
+  public static final String CONFLICTING_DUPLICATE = "CONFLICTING_DUPLICATE";
+
+  /** Dead-letter rows of duplicates and conflicts. */
+  public static final OutputTag<RowData> DEAD_LETTERS =
+      new OutputTag<>("duplicate-dead-letters", TypeInformation.of(RowData.class));
+
+  /** One {@link RecordCounts} per task at the end of its input. */
+  public static final OutputTag<RecordCounts> COUNTS =
+      new OutputTag<>("duplicate-counts", TypeInformation.of(RecordCounts.class));
+
+  /** Makes the dead-letter row of a record left out, from its coordinates and reason. */
+  @FunctionalInterface
+  public interface DeadLetters extends Serializable {
+    RowData row(int partition, long offset, long timestamp, String kind, String message);
+  }
+
+  private final TableLoader tableLoader;
+  private final Long snapshotId;
+  private final Deduplication dedup;
+  private final RowType tableType;
+  private final BadRecordPolicy.Action onConflict;
+  private final DeadLetters deadLetters;
+
+  private transient TableKeys tableKeys;
+  private transient RowDigest keys;
+  private transient RowDigest compared;
+  private transient LongMap seen;
+  private transient ProjectedRowData tableRow;
+  private transient StreamRecord<RowData> reused;
+  private transient long duplicates;
+  private transient long conflicts;
+  private transient long deadLettered;
+  private transient String firstConflict;
+
+  /**
+   * Deduplication of rows of {@code table} against its snapshot {@code snapshotId} (null: the table
+   * had none): conflicts go as {@code onConflict} says, dead letters are made by {@code
+   * deadLetters}.
+   */
+  public DedupOperator(
+      TableLoader tableLoader,
+      Table table,
+      Long snapshotId,
+      Deduplication dedup,
+      BadRecordPolicy.Action onConflict,
+      DeadLetters deadLetters) {
+    this.tableLoader = tableLoader;
+    this.snapshotId = snapshotId;
+    this.dedup = dedup;
+    this.tableType = FlinkSchemaUtil.convert(table.schema());
+    this.onConflict = onConflict;
+    this.deadLetters = deadLetters;
+  }
+
+  /** The task of {@code channels} that the key of hash {@code keyHash} is routed to. */
+  public static int channel(long keyHash, int channels) {
+    return (int) Math.floorMod(keyHash, (long) channels);
+  }
+
+  /** The hash of the business key of a row of {@code table} (coordinates may follow). */
+  public static KeyHash keyHash(Table table, Deduplication dedup) {
+    return new KeyHash(FlinkSchemaUtil.convert(table.schema()), dedup.keyPositions());
+  }
+
+  /** The key hash of a row, for routing its record. */
+  public static final class KeyHash implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RowType rowType;
+    private final int[] positions;
+    private transient RowDigest digest;
+
+    KeyHash(RowType rowType, int[] positions) {
+      this.rowType = rowType;
+      this.positions = positions;
+    }
+
+    /** The hash, or 0 for a row whose key has a null. */
+    public long of(RowData row) {
+      if (digest == null) {
+        digest = new RowDigest(rowType, positions);
+      }
+      return digest.hasNull(row) ? 0 : digest.of(row);
+    }
+  }
+
+  /** The type of the operator's input: {@code table}'s row and the record's coordinates. */
+  public static RowType inputType(Table table) {
+    RowType row = FlinkSchemaUtil.convert(table.schema());
+    List<RowType.RowField> fields = new ArrayList<>(row.getFields());
+    fields.add(new RowType.RowField("kafka_partition", new IntType(false)));
+    fields.add(new RowType.RowField("kafka_offset", new BigIntType(false)));
+    fields.add(new RowType.RowField("kafka_timestamp", new BigIntType(false)));
+    return new RowType(false, fields);
+  }
+
+  /**
+   * {@code rows} (of {@link #inputType}) routed by key to {@code parallelism} deduplication tasks
+   * through {@code exchange}; the result is the rows of new keys, of {@code table}'s type, with the
+   * side outputs {@link #DEAD_LETTERS} and {@link #COUNTS}.
+   */
+  public static SingleOutputStreamOperator<RowData> after(
+      DataStream<RowData> rows,
+      DedupOperator operator,
+      Table table,
+      Deduplication dedup,
+      int parallelism,
+      StreamExchangeMode exchange) {
+    KeyHash hash = keyHash(table, dedup);
+    KeySelector<RowData, Long> byKey = hash::of;
+    Partitioner<Long> channels = DedupOperator::channel;
+    DataStream<RowData> routed =
+        new DataStream<>(
+            rows.getExecutionEnvironment(),
+            new PartitionTransformation<>(
+                rows.getTransformation(),
+                new CustomPartitionerWrapper<>(channels, byKey),
+                exchange));
+    return routed
+        .transform(
+            "deduplicate by " + String.join(", ", dedup.keyColumns()),
+            InternalTypeInfo.of(FlinkSchemaUtil.convert(table.schema())),
+            operator)
+        .uid("deduplicate")
+        .setParallelism(parallelism);
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    tableLoader.open();
+    Table table = tableLoader.loadTable();
+    tableKeys =
+        new TableKeys(
+            table,
+            snapshotId,
+            dedup,
+            getRuntimeContext().getIndexOfThisSubtask(),
+            getRuntimeContext().getNumberOfParallelSubtasks());
+    keys = new RowDigest(tableType, dedup.keyPositions());
+    compared = new RowDigest(tableType, dedup.comparedPositions());
+    seen = new LongMap();
+    int[] projection = new int[tableType.getFieldCount()];
+    for (int i = 0; i < projection.length; i++) {
+      projection[i] = i;
+    }
+    tableRow = ProjectedRowData.from(projection);
+    reused = new StreamRecord<>(null);
+  }
+
+  @Override
+  public void processElement(StreamRecord<RowData> element) {
+    RowData row = element.getValue();
+    if (keys.hasNull(row)) {
+      // no key, nothing to compare: written as it is
+      output.collect(reused.replace(tableRow.replaceRow(row)));
+      return;
+    }
+    long key = keys.of(row);
+    long fingerprint = compared.of(row);
+    int slot = seen.find(key);
+    if (slot >= 0) {
+      long first = seen.second(slot);
+      String where =
+          String.format(
+              "first read in this batch at partition %d, offset %d", first >>> 48, first & OFFSETS);
+      if (seen.first(slot) == fingerprint) {
+        duplicate(row, where);
+      } else {
+        conflict(row, where + ", with other values; this record has " + values(row));
+      }
+      return;
+    }
+    TableKeys.Stored stored = tableKeys.find(row, key);
+    if (stored != null) {
+      String batch = stored.batch >= 0 ? "batch " + stored.batch : "data file " + stored.file;
+      if (stored.fingerprint == fingerprint) {
+        duplicate(row, "first written in " + batch);
+      } else {
+        conflict(row, "written in " + batch + " with other values: " + differences(row, stored));
+      }
+      return;
+    }
+    seen.put(key, fingerprint, (long) partition(row) << 48 | offset(row));
+    output.collect(reused.replace(tableRow.replaceRow(row)));
+  }
+
+  private static final long OFFSETS = (1L << 48) - 1;
+
+  private void duplicate(RowData row, String where) {
+    duplicates++;
+    String reason = "duplicate of " + keyText(row) + ", " + where;
+    if (dedup.action() == Deduplication.Action.DEAD_LETTER) {
+      deadLettered++;
+      output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetter(row, DUPLICATE, reason)));
+    } else {
+      LOG.debug("Skipped a duplicate: {} ({})", reason, location(row));
+    }
+  }
+
+  private void conflict(RowData row, String where) {
+    String reason = keyText(row) + " was " + where;
+    if (onConflict == BadRecordPolicy.Action.FAIL) {
+      throw new IllegalStateException("Bad record: " + reason + " (" + location(row) + ")");
+    }
+    conflicts++;
+    if (firstConflict == null) {
+      firstConflict = reason + " (" + location(row) + ")";
+    }
+    if (onConflict == BadRecordPolicy.Action.DEAD_LETTER) {
+      deadLettered++;
+      output.collect(
+          DEAD_LETTERS, new StreamRecord<>(deadLetter(row, CONFLICTING_DUPLICATE, reason)));
+    } else {
+      LOG.warn("Skipped a bad record: {} ({})", reason, location(row));
+    }
+  }
+
+  /**
+   * The compared columns whose values differ, with both values; all of this record's if unknown.
+   */
+  private String differences(RowData row, TableKeys.Stored stored) {
+    if (stored.row == null) {
+      return "this record has " + values(row);
+    }
+    RowDigest storedValues = tableKeys.storedValues();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < compared.size(); i++) {
+      String here = compared.text(row, i);
+      String there = storedValues.text(stored.row, i);
+      if (!here.equals(there)) {
+        text.append(text.length() == 0 ? "" : ", ")
+            .append(dedup.comparedName(i))
+            .append(' ')
+            .append(there)
+            .append(" in the table, ")
+            .append(here)
+            .append(" in this record");
+      }
+    }
+    return text.length() == 0 ? "this record has " + values(row) : text.toString();
+  }
+
+  private String values(RowData row) {
+    String[] names = new String[compared.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = dedup.comparedName(i);
+    }
+    return compared.text(row, names);
+  }
+
+  private String keyText(RowData row) {
+    return keys.text(row, dedup.keyColumns().toArray(new String[0]));
+  }
+
+  private RowData deadLetter(RowData row, String kind, String reason) {
+    return deadLetters.row(partition(row), offset(row), timestamp(row), kind, reason);
+  }
+
+  private String location(RowData row) {
+    return "partition " + partition(row) + ", offset " + offset(row);
+  }
+
+  private int partition(RowData row) {
+    return row.getInt(tableType.getFieldCount());
+  }
+
+  private long offset(RowData row) {
+    return row.getLong(tableType.getFieldCount() + 1);
+  }
+
+  private long timestamp(RowData row) {
+    return row.getLong(tableType.getFieldCount() + 2);
+  }
+
+  @Override
+  public void endInput() {
+    LOG.info(
+        "Deduplication {}: {} keys of this batch, {} duplicates, {} conflicts; {}",
+        dedup,
+        seen.size(),
+        duplicates,
+        conflicts,
+        tableKeys.reads());
+    output.collect(
+        COUNTS,
+        new StreamRecord<>(
+            RecordCounts.deduplicated(duplicates, conflicts, deadLettered, firstConflict)));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      tableLoader.close();
+    } finally {
+      super.close();
+    }
+  }
+}
