@@ -59,6 +59,25 @@ final class Scenario {
     this.seed = name.hashCode();
   }
 
+  private Scenario(Scenario table, String otherTopic) {
+    this.stack = table.stack;
+    this.topic = otherTopic;
+    this.bucket = table.bucket;
+    this.partitions = table.partitions;
+    this.workDir = table.workDir;
+    this.settings = new java.util.HashMap<>(table.settings);
+    this.settings.put("kafka.topic", otherTopic);
+    this.seed = otherTopic.hashCode();
+  }
+
+  /**
+   * A second source, the existing topic {@code otherTopic}, ingested into {@code table}'s table
+   * with the same settings.
+   */
+  static Scenario sameTable(Scenario table, String otherTopic) {
+    return new Scenario(table, otherTopic);
+  }
+
   /** A new topic with {@code partitions} partitions and a new bucket, both named {@code name}. */
   static Scenario create(LocalStack stack, String name, int partitions) {
     Scenario scenario = new Scenario(stack, name, partitions);
@@ -93,6 +112,22 @@ final class Scenario {
       }
     }
     return messages;
+  }
+
+  /**
+   * Produces {@code messages} as they are, the first to partition {@code firstPartition} and on
+   * round robin, without expecting them in the table: a producer's retries, an upstream replay.
+   */
+  void send(List<BalanceChangeMessage> messages, int firstPartition) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = stack.kafka().producer()) {
+      for (int i = 0; i < messages.size(); i++) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, (firstPartition + i) % partitions, null, messages.get(i).json()))
+            .get(30, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /**

@@ -78,7 +78,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
   private final BadRecordPolicy.Action onConflict;
   private final DeadLetters deadLetters;
 
-  private transient TableKeys tableKeys;
+  transient TableKeys tableKeys;
   private transient RowDigest keys;
   private transient RowDigest compared;
   private transient LongMap seen;

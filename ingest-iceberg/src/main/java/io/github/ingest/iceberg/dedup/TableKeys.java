@@ -24,6 +24,7 @@ import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.source.DataIterator;
 import org.apache.iceberg.flink.source.RowDataFileScanTaskReader;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Comparators;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
@@ -42,10 +43,14 @@ import org.apache.iceberg.types.Types;
  */
 final class TableKeys {
 
+  /** The ordinal of a file outside the window's partitioning: in every window. */
+  private static final int NO_ORDINAL = Integer.MIN_VALUE;
+
   /** Stored rows kept for the text of a conflict, at most. */
   private static final int CACHED_ROWS = 100_000;
 
   private final Table table;
+  private final FileIO io;
   private final Deduplication dedup;
   private final int subtask;
   private final int parallelism;
@@ -57,6 +62,8 @@ final class TableKeys {
   private final boolean[] keysRead;
   private final boolean[] rowsRead;
   private final LongMap keyFiles = new LongMap();
+  private final Map<Long, int[]> moreFiles = new HashMap<>();
+  private final List<Integer> fileOrdinals = new ArrayList<>();
   private final LongMap storedRows = new LongMap();
   private final Map<Long, RowData> cachedRows = new HashMap<>();
   private final Comparator<Object> keyOrder;
@@ -93,6 +100,7 @@ final class TableKeys {
   @SuppressWarnings("unchecked")
   TableKeys(Table table, Long snapshotId, Deduplication dedup, int subtask, int parallelism) {
     this.table = table;
+    this.io = new PlainFiles(table.io());
     this.dedup = dedup;
     this.subtask = subtask;
     this.parallelism = parallelism;
@@ -159,6 +167,7 @@ final class TableKeys {
     lowerBounds.add(bound(task.file().lowerBounds()));
     upperBounds.add(bound(task.file().upperBounds()));
     Integer ordinal = timePosition < 0 ? null : ordinalOf(task);
+    fileOrdinals.add(ordinal == null ? NO_ORDINAL : ordinal);
     Files group =
         ordinal == null ? unwindowed : windowed.computeIfAbsent(ordinal, o -> new Files());
     group.unread.add(index);
@@ -189,37 +198,52 @@ final class TableKeys {
    */
   Stored find(RowData row, long keyHash) {
     Object key = keyValue(row);
-    if (timePosition < 0) {
-      unwindowed.readCandidates(key);
-    } else {
-      Integer ordinal = ordinalOfRow(row);
-      unwindowed.readCandidates(key);
-      if (ordinal == null) {
-        windowed.values().forEach(group -> group.readCandidates(key));
-      } else {
-        for (Files group :
-            windowed.subMap(ordinal - dedup.window(), true, ordinal, true).values()) {
-          group.readCandidates(key);
-        }
+    Integer ordinal = timePosition < 0 ? null : ordinalOfRow(row);
+    unwindowed.readCandidates(key);
+    if (timePosition >= 0 && ordinal == null) {
+      windowed.values().forEach(group -> group.readCandidates(key));
+    } else if (timePosition >= 0) {
+      for (Files group : windowed.subMap(ordinal - dedup.window(), true, ordinal, true).values()) {
+        group.readCandidates(key);
       }
     }
     int slot = keyFiles.find(keyHash);
     if (slot < 0) {
       return null;
     }
-    int file = (int) keyFiles.first(slot);
-    if (!rowsRead[file]) {
-      readRows(file);
+    int[] holding = moreFiles.getOrDefault(keyHash, new int[] {(int) keyFiles.first(slot)});
+    for (int file : holding) {
+      if (!inWindow(file, ordinal)) {
+        continue;
+      }
+      if (!rowsRead[file]) {
+        readRows(file);
+      }
+      long storedKey = storedKey(keyHash, file);
+      int stored = storedRows.find(storedKey);
+      if (stored >= 0) {
+        return new Stored(
+            storedRows.first(stored),
+            storedRows.second(stored),
+            files.get(file).file().path().toString(),
+            cachedRows.get(storedKey));
+      }
+      // else a hash that is another key's: the file holds no row of this one
     }
-    int stored = storedRows.find(keyHash);
-    if (stored < 0) {
-      return null; // a hash that is another key's: the file holds no row of this one
-    }
-    return new Stored(
-        storedRows.first(stored),
-        storedRows.second(stored),
-        files.get(file).file().path().toString(),
-        cachedRows.get(keyHash));
+    return null;
+  }
+
+  /** Whether {@code file} is in the window of a record of partition {@code ordinal}. */
+  private boolean inWindow(int file, Integer ordinal) {
+    int of = fileOrdinals.get(file);
+    return ordinal == null
+        || of == NO_ORDINAL
+        || (of <= ordinal && of >= (long) ordinal - dedup.window());
+  }
+
+  /** The key of a stored row of {@code file}: a key's rows in two files are two rows. */
+  private static long storedKey(long keyHash, int file) {
+    return keyHash + file * 0x9E3779B97F4A7C15L;
   }
 
   private Integer ordinalOfRow(RowData row) {
@@ -258,7 +282,17 @@ final class TableKeys {
     try (DataIterator<RowData> rows = open(file, keySchema)) {
       while (rows.hasNext()) {
         long hash = keysOfKeyRows.of(rows.next());
-        if (DedupOperator.channel(hash, parallelism) == subtask) {
+        if (DedupOperator.channel(hash, parallelism) != subtask) {
+          continue;
+        }
+        int slot = keyFiles.find(hash);
+        if (slot >= 0 && keyFiles.first(slot) != file) {
+          // a key in two files (written twice before, or by another writer): rare, kept aside
+          int[] known = moreFiles.getOrDefault(hash, new int[] {(int) keyFiles.first(slot)});
+          int[] more = java.util.Arrays.copyOf(known, known.length + 1);
+          more[known.length] = file;
+          moreFiles.put(hash, more);
+        } else {
           keyFiles.put(hash, file, 0);
         }
       }
@@ -277,9 +311,10 @@ final class TableKeys {
         if (DedupOperator.channel(hash, parallelism) != subtask) {
           continue;
         }
-        storedRows.put(hash, comparedOfStoredRows.of(row), batchOf(row));
+        long storedKey = storedKey(hash, file);
+        storedRows.put(storedKey, comparedOfStoredRows.of(row), batchOf(row));
         if (cachedRows.size() < CACHED_ROWS) {
-          cachedRows.put(hash, storedSerializer.toBinaryRow(row).copy());
+          cachedRows.put(storedKey, storedSerializer.toBinaryRow(row).copy());
         }
       }
     } catch (IOException e) {
@@ -303,13 +338,18 @@ final class TableKeys {
     return new DataIterator<>(
         new RowDataFileScanTaskReader(table.schema(), projection, null, true, List.of()),
         new BaseCombinedScanTask(task),
-        table.io(),
+        io,
         table.encryption());
   }
 
   /** The fingerprint digest of stored rows, to render their compared values. */
   RowDigest storedValues() {
     return comparedOfStoredRows;
+  }
+
+  /** The keys of the table that this task keeps. */
+  long keysKept() {
+    return keyFiles.size();
   }
 
   /** Data files whose key column was read, and those read whole. */

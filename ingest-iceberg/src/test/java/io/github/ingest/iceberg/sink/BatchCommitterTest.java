@@ -96,7 +96,8 @@ class BatchCommitterTest {
     DataFile file = dataFile(2);
     assertThatThrownBy(() -> commit(batch(1), BatchLedger.newSource(), file, 3))
         .hasMessage(
-            "Counts do not reconcile: 3 read, but 2 written, 0 rejected and 0 tombstones left out");
+            "Counts do not reconcile: 3 read, but 2 written, 0 rejected, 0 tombstones and 0"
+                + " duplicates left out");
     table.refresh();
     assertThat(table.currentSnapshot()).isNull();
     assertThat(exists(file)).isFalse();

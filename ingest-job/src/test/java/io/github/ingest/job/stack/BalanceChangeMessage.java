@@ -56,6 +56,29 @@ public final class BalanceChangeMessage {
             OFFSETS[index % OFFSETS.length]);
   }
 
+  private BalanceChangeMessage(BalanceChangeMessage m, BigDecimal realBalance, String timestamp) {
+    this.spelling = m.spelling;
+    this.id = m.id;
+    this.playerId = m.playerId;
+    this.portalId = m.portalId;
+    this.currency = m.currency;
+    this.realBalance = realBalance;
+    this.bonusBalance = m.bonusBalance;
+    this.realBalanceEur = m.realBalanceEur;
+    this.bonusBalanceEur = m.bonusBalanceEur;
+    this.timestamp = timestamp;
+  }
+
+  /** This event with another {@code realBalance}: the same key, another amount. */
+  public BalanceChangeMessage withRealBalance(BigDecimal newRealBalance) {
+    return new BalanceChangeMessage(this, newRealBalance, timestamp);
+  }
+
+  /** This event at another time, e.g. {@code 2023-03-01T10:00:00Z}. */
+  public BalanceChangeMessage withTimestamp(String newTimestamp) {
+    return new BalanceChangeMessage(this, realBalance, newTimestamp);
+  }
+
   /** {@code count} messages, the same for the same seed. */
   public static List<BalanceChangeMessage> sample(long seed, int count) {
     Random random = new Random(seed);
