@@ -94,6 +94,20 @@ class BatchStateTest {
   }
 
   @Test
+  void recordsDuplicatesOnlyWhenThereAreSome() {
+    BatchState state = BatchState.of(SOURCE, BATCH, Map.of(0, 0L), Map.of(0, 10L));
+    assertThat(StateCodec.toSummary(state.withCounts(10, 0, 0)))
+        .doesNotContainKey("ingest.records.duplicates");
+    BatchState deduplicated = state.withCounts(6, 1, 0, 3);
+    Map<String, String> summary = StateCodec.toSummary(deduplicated);
+    assertThat(summary)
+        .containsEntry("ingest.records.duplicates", "3")
+        .containsEntry("ingest.records.read", "10");
+    assertThat(StateCodec.fromSummary(summary)).isEqualTo(deduplicated);
+    assertThat(StateCodec.fromSummary(summary).duplicates()).isEqualTo(3);
+  }
+
+  @Test
   void rejectsABrokenSummary() {
     Map<String, String> summary =
         new HashMap<>(
@@ -108,11 +122,14 @@ class BatchStateTest {
   }
 
   @Test
-  void readIsWrittenPlusRejectedPlusTombstonesAndCountsAreNeverNegative() {
+  void readIsWrittenPlusRejectedPlusTombstonesPlusDuplicatesAndCountsAreNeverNegative() {
     BatchState state = BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of(0, 9L));
     assertThat(state.withCounts(5, 2, 1).read()).isEqualTo(8);
+    assertThat(state.withCounts(5, 2, 1, 3).read()).isEqualTo(11);
     assertThatThrownBy(() -> state.withCounts(-1, 0, 0))
-        .hasMessage("Invalid counts: -1 written, 0 rejected, 0 tombstones");
+        .hasMessage("Invalid counts: -1 written, 0 rejected, 0 tombstones, 0 duplicates");
+    assertThatThrownBy(() -> state.withCounts(1, 0, 0, -1))
+        .hasMessage("Invalid counts: 1 written, 0 rejected, 0 tombstones, -1 duplicates");
     assertThatThrownBy(() -> BatchState.of(SOURCE, BATCH, Map.of(0, 1L), Map.of()))
         .hasMessage(
             "Invalid offsets: start offsets of partitions [0], stop offsets of partitions []");

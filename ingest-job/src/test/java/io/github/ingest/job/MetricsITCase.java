@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
 import io.github.ingest.job.stack.LocalStackExtension;
@@ -12,6 +13,7 @@ import io.github.ingest.job.stack.Pushgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory;
 import org.junit.jupiter.api.Test;
@@ -41,15 +43,18 @@ class MetricsITCase {
         "group=\"ingest\""
       };
 
-      // batch 1: 8 good and 2 bad records
-      source.produce(8);
+      // batch 1: 8 good and 2 bad records, and a retry of a good one
+      source.settings.put("dedup.key", "bln_chg_key");
+      List<BalanceChangeMessage> good = source.produce(8);
       source.produceBad(2);
+      source.send(good.subList(0, 1), 0);
       JobRunner.Result first = source.run();
       assertThat(first.exitCode).as(first.toString()).isZero();
       assertThat(gateway.value("ingest_run_exit_code", group)).isZero();
-      assertThat(gateway.value("ingest_run_records_read", group)).isEqualTo(10);
+      assertThat(gateway.value("ingest_run_records_read", group)).isEqualTo(11);
       assertThat(gateway.value("ingest_run_records_written", group)).isEqualTo(8);
       assertThat(gateway.value("ingest_run_records_rejected", group)).isEqualTo(2);
+      assertThat(gateway.value("ingest_run_records_duplicates", group)).isEqualTo(1);
       assertThat(gateway.value("ingest_batch_number", group)).isEqualTo(1);
       assertThat(gateway.value("ingest_lag_records", append(group, "partition=\"0\""))).isZero();
       assertThat(gateway.value("ingest_lag_records", append(group, "partition=\"1\""))).isZero();
@@ -60,9 +65,10 @@ class MetricsITCase {
       assertThat(summary.get("outcome").asText()).isEqualTo("committed");
       assertThat(summary.get("exit_code").asInt()).isZero();
       assertThat(summary.get("batch").asLong()).isEqualTo(1);
-      assertThat(summary.get("records_read").asLong()).isEqualTo(10);
+      assertThat(summary.get("records_read").asLong()).isEqualTo(11);
       assertThat(summary.get("records_written").asLong()).isEqualTo(8);
       assertThat(summary.get("records_rejected").asLong()).isEqualTo(2);
+      assertThat(summary.get("records_duplicates").asLong()).isEqualTo(1);
       assertThat(summary.get("source").asText())
           .startsWith("kafka://")
           .endsWith("/metered?group=ingest");

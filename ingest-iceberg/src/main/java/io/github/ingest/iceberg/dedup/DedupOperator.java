@@ -195,7 +195,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
             getRuntimeContext().getNumberOfParallelSubtasks());
     keys = new RowDigest(tableType, dedup.keyPositions());
     compared = new RowDigest(tableType, dedup.comparedPositions());
-    seen = new LongMap();
+    seen = new LongMap(2);
     int[] projection = new int[tableType.getFieldCount()];
     for (int i = 0; i < projection.length; i++) {
       projection[i] = i;
@@ -332,12 +332,14 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
   @Override
   public void endInput() {
     LOG.info(
-        "Deduplication {}: {} keys of this batch, {} duplicates, {} conflicts; {}",
+        "Deduplication {}: {} keys of this batch, {} duplicates, {} conflicts; {}; {} MiB of"
+            + " keys held",
         dedup,
         seen.size(),
         duplicates,
         conflicts,
-        tableKeys.reads());
+        tableKeys.reads(),
+        (seen.bytes() + tableKeys.bytes()) >> 20);
     output.collect(
         COUNTS,
         new StreamRecord<>(

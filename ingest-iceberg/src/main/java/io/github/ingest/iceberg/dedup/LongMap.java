@@ -1,21 +1,28 @@
 package io.github.ingest.iceberg.dedup;
 
 /**
- * A map from 64-bit key hashes to two longs, in three arrays: open addressing with linear probing,
- * 24 bytes a slot and at most half the slots used, so a key takes 48 bytes at most, where a {@code
- * HashMap<Long, long[]>} would take over 100 and a reference per entry to collect.
+ * A map from 64-bit key hashes to one or two longs, in two arrays: open addressing with linear
+ * probing, at most three quarters of the slots used. A slot takes 8 bytes for the key and 8 a
+ * value, so a key of a one-value map takes 16 to 43 bytes, where a {@code HashMap<Long, Long>}
+ * would take some 80 and a reference per entry for the collector to follow. The hash 0 marks an
+ * empty slot, so a key 0 is stored as 1: two hashes in 2^64 share a slot.
  */
 final class LongMap {
 
   private static final int MIN_CAPACITY = 16;
 
+  private final int width;
   private long[] keys;
-  private long[] first;
-  private long[] second;
-  private boolean[] used;
+  private long[] values;
   private int size;
+  private boolean hasZero;
 
-  LongMap() {
+  /** A map with {@code width} (1 or 2) values a key. */
+  LongMap(int width) {
+    if (width < 1 || width > 2) {
+      throw new IllegalArgumentException("A key has one or two values, not " + width);
+    }
+    this.width = width;
     allocate(MIN_CAPACITY);
   }
 
@@ -25,8 +32,11 @@ final class LongMap {
 
   /** The slot of {@code key}, or -1 if absent; read its values with {@link #first(int)}. */
   int find(long key) {
+    if (key == 0) {
+      return hasZero ? keys.length : -1;
+    }
     int mask = keys.length - 1;
-    for (int slot = mix(key) & mask; used[slot]; slot = (slot + 1) & mask) {
+    for (int slot = spread(key) & mask; keys[slot] != 0; slot = (slot + 1) & mask) {
       if (keys[slot] == key) {
         return slot;
       }
@@ -35,55 +45,69 @@ final class LongMap {
   }
 
   long first(int slot) {
-    return first[slot];
+    return values[slot * width];
   }
 
   long second(int slot) {
-    return second[slot];
+    return values[slot * width + 1];
   }
 
-  /** Maps {@code key} to the two values, replacing what it mapped to. */
-  void put(long key, long firstValue, long secondValue) {
-    if (2 * (size + 1) > keys.length) {
+  /** Maps {@code key} to the values ({@code second} is ignored by a one-value map). */
+  void put(long key, long first, long second) {
+    if (4L * (size + 1) > 3L * keys.length) {
       grow();
     }
-    int mask = keys.length - 1;
-    int slot = mix(key) & mask;
-    while (used[slot] && keys[slot] != key) {
-      slot = (slot + 1) & mask;
+    int slot;
+    if (key == 0) {
+      slot = keys.length;
+      if (!hasZero) {
+        hasZero = true;
+        size++;
+      }
+    } else {
+      int mask = keys.length - 1;
+      slot = spread(key) & mask;
+      while (keys[slot] != 0 && keys[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      if (keys[slot] == 0) {
+        keys[slot] = key;
+        size++;
+      }
     }
-    if (!used[slot]) {
-      used[slot] = true;
-      keys[slot] = key;
-      size++;
+    values[slot * width] = first;
+    if (width == 2) {
+      values[slot * width + 1] = second;
     }
-    first[slot] = firstValue;
-    second[slot] = secondValue;
+  }
+
+  /** The bytes the map's arrays take. */
+  long bytes() {
+    return 8L * (keys.length + values.length);
   }
 
   private void grow() {
     long[] oldKeys = keys;
-    long[] oldFirst = first;
-    long[] oldSecond = second;
-    boolean[] oldUsed = used;
+    long[] oldValues = values;
+    boolean zero = hasZero;
     allocate(oldKeys.length * 2);
     size = 0;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldUsed[i]) {
-        put(oldKeys[i], oldFirst[i], oldSecond[i]);
+    hasZero = false;
+    for (int i = 0; i <= oldKeys.length; i++) {
+      if (i < oldKeys.length ? oldKeys[i] != 0 : zero) {
+        long key = i < oldKeys.length ? oldKeys[i] : 0;
+        put(key, oldValues[i * width], width == 2 ? oldValues[i * width + 1] : 0);
       }
     }
   }
 
   private void allocate(int capacity) {
     keys = new long[capacity];
-    first = new long[capacity];
-    second = new long[capacity];
-    used = new boolean[capacity];
+    values = new long[(capacity + 1) * width];
   }
 
   /** The key's bits folded, so keys that differ only in their high bits spread over slots too. */
-  private static int mix(long key) {
+  private static int spread(long key) {
     long h = key * 0x9E3779B97F4A7C15L;
     return (int) (h ^ (h >>> 32));
   }

@@ -61,10 +61,10 @@ final class TableKeys {
   private final Files unwindowed = new Files();
   private final boolean[] keysRead;
   private final boolean[] rowsRead;
-  private final LongMap keyFiles = new LongMap();
+  private final LongMap keyFiles = new LongMap(1);
   private final Map<Long, int[]> moreFiles = new HashMap<>();
   private final List<Integer> fileOrdinals = new ArrayList<>();
-  private final LongMap storedRows = new LongMap();
+  private final LongMap storedRows = new LongMap(2);
   private final Map<Long, RowData> cachedRows = new HashMap<>();
   private final Comparator<Object> keyOrder;
   private final Type keyType;
@@ -356,6 +356,11 @@ final class TableKeys {
   String reads() {
     return String.format(
         "%d of %d data files' keys read, %d read whole", keyFilesRead, files.size(), rowFilesRead);
+  }
+
+  /** The bytes of the table's keys and stored values this task holds, but for kept rows. */
+  long bytes() {
+    return keyFiles.bytes() + storedRows.bytes();
   }
 
   private static int[] positions(Schema schema, List<String> names) {

@@ -314,6 +314,88 @@ class BatchCommitDecisionTest {
     BatchLedger.checkNewSource(table, SOURCE, "");
   }
 
+  @Test
+  void aDeduplicatedBatchIsRejectedWhenRowsWereAddedAfterItsKeysWereRead() {
+    commitNext(10);
+    table.refresh();
+    long keysRead = table.currentSnapshot().snapshotId();
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 20);
+    // another writer, or a run of another source, appends rows
+    table.newAppend().appendFile(dataFile()).commit();
+
+    BatchGuard guard = guard(mine, planned).keysReadAt(keysRead);
+    assertThatThrownBy(
+            () ->
+                BatchCommitter.commit(
+                    table, guard, mine, List.of(dataFile()), Map.of(), Failpoints.NONE))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Cannot commit batch 2 of " + SOURCE)
+        .hasMessageContaining(
+            "(append) added 1 rows to the table after this run read its"
+                + " business keys from snapshot "
+                + keysRead);
+    assertThat(BatchLedger.landed(table, SOURCE, mine.runId())).isFalse();
+  }
+
+  @Test
+  void aDeduplicatedBatchCommitsAfterACompactionThatAddedNoKey() {
+    commitNext(10);
+    table.refresh();
+    long keysRead = table.currentSnapshot().snapshotId();
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 20);
+    java.util.Set<DataFile> small = new java.util.HashSet<>();
+    table.currentSnapshot().addedDataFiles(table.io()).forEach(small::add);
+    table.newRewrite().rewriteFiles(small, java.util.Set.of(dataFile())).commit();
+
+    BatchCommitter.commit(
+        table,
+        guard(mine, planned).keysReadAt(keysRead),
+        mine,
+        List.of(dataFile()),
+        Map.of(),
+        Failpoints.NONE);
+
+    table.refresh();
+    assertThat(BatchLedger.landed(table, SOURCE, mine.runId())).isTrue();
+  }
+
+  @Test
+  void aDeduplicatedBatchIsRejectedWhenTheTableWasRolledBackAfterItsKeysWereRead() {
+    commitNext(10);
+    table.refresh();
+    long first = table.currentSnapshot().snapshotId();
+    commitNext(20);
+    table.refresh();
+    long keysRead = table.currentSnapshot().snapshotId();
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 30);
+    table.manageSnapshots().rollbackTo(first).commit();
+
+    BatchGuard guard = guard(mine, planned).keysReadAt(keysRead);
+    assertThatThrownBy(
+            () ->
+                BatchCommitter.commit(
+                    table, guard, mine, List.of(dataFile()), Map.of(), Failpoints.NONE))
+        .isInstanceOf(ValidationException.class);
+    assertThat(BatchLedger.landed(table, SOURCE, mine.runId())).isFalse();
+  }
+
+  @Test
+  void aDeduplicatedFirstBatchIsRejectedWhenRowsCameIntoTheEmptyTable() {
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 10);
+    table.newAppend().appendFile(dataFile()).commit();
+
+    BatchGuard guard = guard(mine, planned).keysReadAt(null);
+    assertThatThrownBy(
+            () ->
+                BatchCommitter.commit(
+                    table, guard, mine, List.of(dataFile()), Map.of(), Failpoints.NONE))
+        .hasMessageContaining("after this run read its business keys from the empty table");
+  }
+
   private TableMetadata current() {
     return ((HasTableOperations) table).operations().current();
   }

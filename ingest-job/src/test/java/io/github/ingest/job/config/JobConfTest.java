@@ -330,4 +330,45 @@ class JobConfTest {
             "Invalid value for tombstones.policy: keep (expected skip, dead-letter, row or"
                 + " bad-record)");
   }
+
+  @Test
+  void deduplicationIsOffUnlessAKeyIsNamedAndItsSettingsFitTheMapping() {
+    String[] base = {"--kafka.bootstrap-servers=a:9092", "--kafka.topic=t"};
+    assertThat(JobConf.parse(base).dedup().enabled()).isFalse();
+
+    JobConf on = JobConf.parse(append(base, "--dedup.key= bln_chg_key, bln_chg_player_id "));
+    assertThat(on.dedup().keyColumns()).containsExactly("bln_chg_key", "bln_chg_player_id");
+    assertThat(on.dedup().window()).isEqualTo(7);
+    assertThat(on.dedup().duplicates())
+        .isEqualTo(io.github.ingest.iceberg.dedup.Deduplication.Action.DEAD_LETTER);
+    assertThat(
+            JobConf.parse(append(append(base, "--dedup.key=bln_chg_key"), "--dedup.window=ALL"))
+                .dedup()
+                .window())
+        .isEqualTo(io.github.ingest.iceberg.dedup.Deduplication.ALL);
+
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(append(append(base, "--dedup.key=bln_chg_key"), "--dedup.window=-2")))
+        .hasMessage(
+            "Invalid value for dedup.window: -2 (a number of partitions, 0 or more, or all)");
+    assertThatThrownBy(() -> JobConf.parse(append(base, "--dedup.key=id")))
+        .hasMessage("Invalid value for dedup.key: id is not a column of mapping balance_changes");
+    assertThatThrownBy(
+            () ->
+                JobConf.parse(
+                    append(append(base, "--dedup.key=bln_chg_key"), "--bad-records.policy=fail")))
+        .hasMessage(
+            "Invalid value for dedup.duplicates: dead-letter needs bad-records.policy=dead-letter,"
+                + " which keeps the dead-letter table (it is fail); or set dedup.duplicates=skip");
+    assertThat(
+            JobConf.parse(
+                    append(
+                        append(
+                            append(base, "--dedup.key=bln_chg_key"), "--bad-records.policy=fail"),
+                        "--dedup.duplicates=skip"))
+                .dedup()
+                .duplicates())
+        .isEqualTo(io.github.ingest.iceberg.dedup.Deduplication.Action.SKIP);
+  }
 }

@@ -28,7 +28,7 @@ class RunSummaryTest {
                 .batchTimestamp("2026-12-02T10:00:00.000000")
                 .logFileName("2026-12-02_10-00-00.log")
                 .offsets(Map.of(0, 0L), Map.of(0, 10L))
-                .counts(8, 2, 0)
+                .counts(8, 2, 0, 3)
                 .build(),
             42L,
             "topic 0:[0, 10)",
@@ -52,6 +52,8 @@ class RunSummaryTest {
     assertThat(json.get("batch").asLong()).isEqualTo(7);
     assertThat(json.get("snapshot_id").asLong()).isEqualTo(42);
     assertThat(json.get("records_rejected").asLong()).isEqualTo(2);
+    assertThat(json.get("records_duplicates").asLong()).isEqualTo(3);
+    assertThat(json.get("records_read").asLong()).isEqualTo(13);
     assertThat(json.get("lag").get("1").asLong()).isEqualTo(5);
     assertThat(json.get("routing").asText()).isEqualTo("by partition");
     assertThat(json.get("routing_reason").asText()).isEqualTo("an estimated 1.9 MiB ... a file");
@@ -81,7 +83,8 @@ class RunSummaryTest {
   void thePushIsTextFormatUnderAnEncodedGroup() {
     String text = Pushgateway.text(committed());
     assertThat(text)
-        .contains("# TYPE ingest_run_records_read gauge\ningest_run_records_read 10\n")
+        .contains("# TYPE ingest_run_records_read gauge\ningest_run_records_read 13\n")
+        .contains("ingest_run_records_duplicates 3\n")
         .contains("ingest_batch_number 7\n")
         .contains("ingest_run_duration_seconds 2.500\n")
         .contains("ingest_last_success_timestamp_seconds 1796205602.500\n")
