@@ -12,7 +12,6 @@ import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * Table operations whose commits succeed only on top of the state a run planned from, and never
@@ -63,10 +62,11 @@ public final class BatchGuard extends ForwardingTableOperations {
   }
 
   /**
-   * These operations, which also refuse to commit when rows were added to the table, or it was
-   * rolled back, after snapshot {@code snapshotId} (null: a table without snapshots), the one the
-   * batch's deduplication read the business keys from: a key that another run or another writer
-   * added meanwhile would otherwise be written twice.
+   * These operations, which also refuse to commit when anything but a rewrite (compaction,
+   * manifests) changed the table, or it was rolled back, after snapshot {@code snapshotId} (null: a
+   * table without snapshots), the one the batch's deduplication read the business keys from: a key
+   * that another run or another writer added meanwhile would be written twice, and a row deleted
+   * meanwhile may be the one a duplicate was left out for.
    */
   public BatchGuard keysReadAt(Long snapshotId) {
     this.keysChecked = true;
@@ -118,19 +118,20 @@ public final class BatchGuard extends ForwardingTableOperations {
   private void checkNoRowsAdded(TableMetadata base) {
     Snapshot snapshot = base.currentSnapshot();
     while (snapshot != null && !Long.valueOf(snapshot.snapshotId()).equals(keysReadAt)) {
-      long added =
-          PropertyUtil.propertyAsLong(snapshot.summary(), SnapshotSummary.ADDED_RECORDS_PROP, 0);
-      if (added > 0 && !DataOperations.REPLACE.equals(snapshot.operation())) {
+      // a compaction or manifest rewrite keeps every row; any other change may add a key the
+      // batch wrote again, or remove one it left out as a duplicate
+      if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         throw new ValidationException(
-            "Cannot commit batch %s of %s (run %s): snapshot %s (%s) added %s rows to the table"
-                + " after this run read its business keys from %s, and they may hold the batch's"
-                + " keys; nothing of it is committed, and the next run reads its range again",
+            "Cannot commit batch %s of %s (run %s): snapshot %s (%s: %s rows added, %s deleted)"
+                + " changed the table after this run read its business keys from %s; nothing of"
+                + " it is committed, and the next run reads its range again",
             number,
             source,
             runId,
             snapshot.snapshotId(),
             snapshot.operation(),
-            added,
+            snapshot.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"),
+            snapshot.summary().getOrDefault(SnapshotSummary.DELETED_RECORDS_PROP, "0"),
             keysReadAt == null ? "the empty table" : "snapshot " + keysReadAt);
       }
       snapshot = snapshot.parentId() == null ? null : base.snapshot(snapshot.parentId());

@@ -69,6 +69,7 @@ final class TableKeys {
   private final Comparator<Object> keyOrder;
   private final Type keyType;
   private final int keyFieldId;
+  private final int keyPosition;
   private final int timePosition;
   private final Function<Object, Integer> timeTransform;
   private final Type timeType;
@@ -109,6 +110,7 @@ final class TableKeys {
     int[] keyPositions = dedup.keyPositions();
     Types.NestedField firstKey = columns.get(keyPositions[0]);
     this.keyFieldId = firstKey.fieldId();
+    this.keyPosition = keyPositions[0];
     this.keyType = firstKey.type();
     this.keyOrder =
         (Comparator<Object>) (Comparator<?>) Comparators.forType(keyType.asPrimitiveType());
@@ -261,7 +263,7 @@ final class TableKeys {
   }
 
   private Object keyValue(RowData row) {
-    int position = dedup.keyPositions()[0];
+    int position = keyPosition;
     if (row.isNullAt(position)) {
       return null;
     }

@@ -332,10 +332,31 @@ class BatchCommitDecisionTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("Cannot commit batch 2 of " + SOURCE)
         .hasMessageContaining(
-            "(append) added 1 rows to the table after this run read its"
+            "(append: 1 rows added, 0 deleted) changed the table after this run read its"
                 + " business keys from snapshot "
                 + keysRead);
     assertThat(BatchLedger.landed(table, SOURCE, mine.runId())).isFalse();
+  }
+
+  @Test
+  void aDeduplicatedBatchIsRejectedWhenRowsWereDeletedAfterItsKeysWereRead() {
+    commitNext(10);
+    table.refresh();
+    long keysRead = table.currentSnapshot().snapshotId();
+    BatchLedger.Position planned = position();
+    BatchState mine = batch(planned, 20);
+    // another writer deletes the row a duplicate of the batch was left out for
+    table
+        .newDelete()
+        .deleteFile(table.currentSnapshot().addedDataFiles(table.io()).iterator().next())
+        .commit();
+
+    BatchGuard guard = guard(mine, planned).keysReadAt(keysRead);
+    assertThatThrownBy(
+            () ->
+                BatchCommitter.commit(
+                    table, guard, mine, List.of(dataFile()), Map.of(), Failpoints.NONE))
+        .hasMessageContaining("(delete: 0 rows added, 1 deleted) changed the table");
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +52,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * -Xmx of the naive pipeline, 1g), {@code bench.month-messages} (the range spread over a month,
  * 2,000,000; 0 to leave it out), {@code bench.live-runs} and {@code bench.live-records} (the day of
  * live batches, 100 runs of 20,000; 0 runs to leave it out), {@code bench.by-partition} (false;
- * true adds the job with {@code batch.routing=partition} to each size).
+ * true adds the job with {@code batch.routing=partition} to each size), {@code bench.dedup} (true:
+ * the job with {@code dedup.key=bln_chg_key} beside it at each size), {@code bench.window-days} and
+ * {@code bench.window-records} (deduplication against a table that holds a window of days, 7 days
+ * of 1,000,000; 0 days to leave it out).
  */
 public final class Bench {
 
@@ -62,6 +66,7 @@ public final class Bench {
 
   private static final String OURS = "ours: bin/ingest-job run";
   private static final String OURS_FAN_OUT = "ours, table.distribution-mode=none";
+  private static final String OURS_DEDUP = "ours, dedup.key=bln_chg_key";
   private static final String OURS_BY_PARTITION = "ours, batch.routing=partition";
   private static final String NAIVE_DEFAULT = "naive Flink SQL, Iceberg defaults";
   private static final String NAIVE_ZSTD = "naive Flink SQL, zstd";
@@ -134,6 +139,8 @@ public final class Bench {
 
     month(stack, home, partitions, out);
     live(stack, home, partitions, out);
+    window(stack, home, partitions, out, false);
+    window(stack, home, partitions, out, true);
 
     produce(stack, "bench_one", 1, 1);
     Measured one = rerun(home, first);
@@ -194,6 +201,9 @@ public final class Bench {
       // every batch through the exchange, as the default was before routing per batch
       contenders.add(2, OURS_BY_PARTITION);
     }
+    if (Boolean.parseBoolean(System.getProperty("bench.dedup", "true"))) {
+      contenders.add(1, OURS_DEDUP);
+    }
     if (Boolean.parseBoolean(System.getProperty("bench.naive", "true"))) {
       contenders.addAll(1, List.of(NAIVE_DEFAULT, NAIVE_ZSTD));
     }
@@ -212,6 +222,8 @@ public final class Bench {
           run.userSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         } else if (contender.equals(OURS)) {
           run = runJob(stack, home, topic, name, Collections.emptyMap());
+        } else if (contender.equals(OURS_DEDUP)) {
+          run = runJob(stack, home, topic, "dedup_" + name, Map.of("dedup.key", "bln_chg_key"));
         } else if (contender.equals(OURS_BY_PARTITION)) {
           run =
               runJob(
@@ -445,6 +457,119 @@ public final class Bench {
     print(out, "");
   }
 
+  /**
+   * Deduplication against a table that holds a window of days: {@code bench.window-days} (7) daily
+   * batches of {@code bench.window-records} (1,000,000) records each, then a batch of as many new
+   * records of the next day without and with {@code dedup.key=bln_chg_key} (the table rolled back
+   * in between, so both read the same range onto the same table), then a replay of the first day,
+   * every record a duplicate, skipped. Random keys (UUIDs) fall in the bounds of every file of the
+   * window, so each one's key column is read; keys that grow with time ({@code orderedIds}) fall in
+   * the bounds of their own day's files only.
+   */
+  private static void window(
+      LocalStack stack, Path home, int partitions, List<String> out, boolean orderedIds)
+      throws Exception {
+    int days = Integer.getInteger("bench.window-days", 7);
+    long perDay = Long.getLong("bench.window-records", 1_000_000);
+    if (days <= 0 || perDay <= 0) {
+      return;
+    }
+    String name = orderedIds ? "window_ordered" : "window";
+    String topic = "bench_" + name;
+    stack.kafka().createTopic(topic, partitions);
+    Path workDir = stack.newDirectory("bench-" + name + "-");
+    Map<String, String> settings = stack.jobSettings(topic, "lake." + name, "bench", workDir);
+    settings.put("catalog.warehouse", "s3://bench/" + name);
+    settings.put("kafka.group-id", name);
+    long started = System.nanoTime();
+    for (int day = 1; day <= days; day++) {
+      produceDay(stack, topic, partitions, day, perDay, orderedIds);
+      Measured batch = measure(home, workDir, settings);
+      if (batch.exitCode != 0) {
+        print(out, "window day " + day + " failed: " + batch.output);
+        return;
+      }
+    }
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "Deduplication with a window of existing data: a table of %d days of %,d records (one"
+                + " batch a day, written in %.0f s), then a batch of %,d new records of the next"
+                + " day, then a replay of the first day; window 7 days, %s%n",
+            days,
+            perDay,
+            seconds(started),
+            perDay,
+            orderedIds
+                ? "keys that grow with time (63d859ff7d661-10896152, as the topic's ids)"
+                : "random keys (UUIDs)"));
+    print(
+        out,
+        "| batch | seconds | CPU µs/record | peak RSS | records | deduplication (from the log)"
+            + " |");
+    print(out, "|---|---|---|---|---|---|");
+    produceDay(stack, topic, partitions, days + 1, perDay, orderedIds);
+    Measured off = measure(home, workDir, settings);
+    windowLine(out, "next day, dedup off", off, perDay);
+    Table table = TableReader.load(settings);
+    table.manageSnapshots().rollbackTo(table.currentSnapshot().parentId()).commit();
+    settings.put("dedup.key", "bln_chg_key");
+    settings.put("dedup.window", "7");
+    Measured on = measure(home, workDir, settings);
+    windowLine(out, "next day, dedup on (the same range after a rollback)", on, perDay);
+    produceDay(stack, topic, partitions, 1, perDay, orderedIds);
+    settings.put("dedup.duplicates", "skip");
+    Measured replay = measure(home, workDir, settings);
+    windowLine(out, "replay of the first day, dedup on, duplicates skipped", replay, perDay);
+    print(out, "");
+  }
+
+  private static final Pattern DEDUP_LOG = Pattern.compile("Deduplication by [^:]+: ([^\\n]+)");
+
+  private static void windowLine(List<String> out, String name, Measured run, long records) {
+    if (run.exitCode != 0) {
+      print(out, name + " failed: " + run.output);
+      return;
+    }
+    Matcher counts = RECORDS.matcher(run.stdout);
+    List<String> logs = new ArrayList<>();
+    Matcher log = DEDUP_LOG.matcher(run.output);
+    while (log.find()) {
+      logs.add(log.group(1).trim());
+    }
+    print(
+        out,
+        String.format(
+            Locale.ROOT,
+            "| %s | %.1f | %.1f | %s | %s | %s |",
+            name,
+            run.wallSeconds,
+            run.cpuSeconds() * 1e6 / records,
+            mib(run.peakRssKb),
+            counts.find() ? counts.group(1) : "-",
+            logs.isEmpty() ? "-" : String.join("; ", logs)));
+  }
+
+  private static final Pattern RECORDS = Pattern.compile("records: ([^\\n]+)");
+
+  /**
+   * Produces {@code count} messages of one UTC day of November 2026, the same bytes for the same
+   * day; returns when they are written.
+   */
+  private static void produceDay(
+      LocalStack stack, String topic, int partitions, int day, long count, boolean orderedIds) {
+    Random random = new Random(20261200 + day);
+    try (KafkaProducer<byte[], byte[]> producer = fastProducer(stack)) {
+      for (long i = 0; i < count; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                topic, (int) (i % partitions), null, message(random, i, true, 1, day, orderedIds)));
+      }
+      producer.flush();
+    }
+  }
+
   /** The peak memory of the month's batch at the defaults: a goal reads it. */
   private static long monthPeakRssKb = -1;
 
@@ -644,17 +769,9 @@ public final class Bench {
 
   /** Produces {@code count} realistic messages round robin; returns the bytes of their values. */
   private static long produce(LocalStack stack, String topic, long count, int partitions) {
-    Properties properties = new Properties();
-    properties.setProperty(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-    properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
-    properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
-    properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
     Random random = new Random(20261124);
     long bytes = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = fastProducer(stack)) {
       for (long i = 0; i < count; i++) {
         byte[] value = message(random, i);
         bytes += value.length;
@@ -663,6 +780,18 @@ public final class Bench {
       producer.flush();
     }
     return bytes;
+  }
+
+  /** A producer that batches as a bulk load does. */
+  private static KafkaProducer<byte[], byte[]> fastProducer(LocalStack stack) {
+    Properties properties = new Properties();
+    properties.setProperty(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
+    properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
+    properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**
@@ -683,6 +812,23 @@ public final class Bench {
    * from 2026-11-01 (one day: 2026-11-23).
    */
   static byte[] message(Random random, long index, boolean utc, int days) {
+    return message(random, index, utc, days, days == 1 ? 23 : 1);
+  }
+
+  /**
+   * As {@link #message(Random, long, boolean, int)}, from day {@code firstDay} of November 2026.
+   */
+  static byte[] message(Random random, long index, boolean utc, int days, int firstDay) {
+    return message(random, index, utc, days, firstDay, false);
+  }
+
+  /**
+   * As {@link #message(Random, long, boolean, int, int)}; {@code orderedIds} gives ids that grow
+   * with the event's time, as PHP's {@code uniqid} makes them ({@code 63d859ff7d661-10896152}: the
+   * second and microsecond in hex, then a number), instead of random UUIDs.
+   */
+  static byte[] message(
+      Random random, long index, boolean utc, int days, int firstDay, boolean orderedIds) {
     String[] offsets = utc ? new String[] {"Z"} : new String[] {"Z", "+01:00", "-05:00", "+05:30"};
     String[] currencies = {"EUR", "USD", "GBP", "SEK"};
     StringBuilder json = new StringBuilder(320);
@@ -692,25 +838,37 @@ public final class Bench {
     json.append(",\"realBalance\":").append(amount(random, 17));
     json.append(",\"bonusBalance\":").append(index % 5 == 0 ? "null" : amount(random, 2));
     int seconds = random.nextInt(86_400);
+    int day = firstDay + (int) (index % days);
     json.append(
         String.format(
             Locale.ROOT,
             ",\"timestamp\":\"2026-11-%02dT%02d:%02d:%02d.%03d%s\"",
-            days == 1 ? 23 : 1 + (int) (index % days),
+            day,
             seconds / 3600,
             seconds / 60 % 60,
             seconds % 60,
             random.nextInt(1000),
             offsets[(int) (index % offsets.length)]));
-    json.append(
-        String.format(
-            Locale.ROOT,
-            ",\"id\":\"%08x-%04x-%04x-%04x-%012x\"",
-            random.nextInt(),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextLong() & 0xffffffffffffL));
+    if (orderedIds) {
+      long second = java.time.LocalDate.of(2026, 11, day).toEpochDay() * 86_400 + seconds;
+      json.append(
+          String.format(
+              Locale.ROOT,
+              ",\"id\":\"%08x%05x-%d\"",
+              second,
+              random.nextInt(1_000_000),
+              10_000_000 + index));
+    } else {
+      json.append(
+          String.format(
+              Locale.ROOT,
+              ",\"id\":\"%08x-%04x-%04x-%04x-%012x\"",
+              random.nextInt(),
+              random.nextInt(0x10000),
+              random.nextInt(0x10000),
+              random.nextInt(0x10000),
+              random.nextLong() & 0xffffffffffffL));
+    }
     json.append(",\"realBalanceEUR\":\"").append(amount(random, 17)).append('"');
     json.append(",\"bonusBalanceEUR\":").append(amount(random, 9)).append('}');
     return json.toString().getBytes(StandardCharsets.UTF_8);
