@@ -137,7 +137,7 @@ final class PreparedBatch {
                     topic,
                     position.startOffsets(),
                     position.topicId(),
-                    conf.kafka().planOptions()));
+                    conf.dedup().capped(conf.kafka().planOptions(), topic.partitions())));
     OffsetPlan toRead = setUp("Kafka", () -> planner.visible(plan));
     LOG.info(
         "Planned batch {} of {} {}: {}; to read: {}",

@@ -82,6 +82,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
   private transient RowDigest keys;
   private transient RowDigest compared;
   private transient LongMap seen;
+  private transient long budget;
   private transient ProjectedRowData tableRow;
   private transient StreamRecord<RowData> reused;
   private transient long duplicates;
@@ -186,13 +187,12 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     super.open();
     tableLoader.open();
     Table table = tableLoader.loadTable();
+    int tasks = getRuntimeContext().getNumberOfParallelSubtasks();
+    // a quarter of the heap for the table's keys, a quarter for the batch's, shared by the tasks
+    budget = Runtime.getRuntime().maxMemory() / 4 / tasks;
     tableKeys =
         new TableKeys(
-            table,
-            snapshotId,
-            dedup,
-            getRuntimeContext().getIndexOfThisSubtask(),
-            getRuntimeContext().getNumberOfParallelSubtasks());
+            table, snapshotId, dedup, getRuntimeContext().getIndexOfThisSubtask(), tasks, budget);
     keys = new RowDigest(tableType, dedup.keyPositions());
     compared = new RowDigest(tableType, dedup.comparedPositions());
     seen = new LongMap(2);
@@ -214,7 +214,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     }
     long key = keys.of(row);
     long fingerprint = compared.of(row);
-    int slot = seen.find(key);
+    int slot = seen.probe(key);
     if (slot >= 0) {
       long first = seen.second(slot);
       String where =
@@ -237,7 +237,16 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
       }
       return;
     }
-    seen.put(key, fingerprint, (long) partition(row) << 48 | offset(row));
+    if (seen.size() % 65_536 == 0 && LongMap.bytesFor(seen.size() + 65_536, 2) > budget) {
+      throw new IllegalStateException(
+          String.format(
+              "Deduplication cannot hold the business keys of this batch: %,d keys in this task"
+                  + " so far, more than the %d MiB it may take (a quarter of the heap, shared by"
+                  + " %d tasks); lower dedup.max-batch-records, or give the job more heap"
+                  + " (JAVA_OPTS=-Xmx...)",
+              seen.size(), budget >> 20, getRuntimeContext().getNumberOfParallelSubtasks()));
+    }
+    seen.insert(slot, key, fingerprint, (long) partition(row) << 48 | offset(row));
     output.collect(reused.replace(tableRow.replaceRow(row)));
   }
 

@@ -54,36 +54,75 @@ final class LongMap {
 
   /** Maps {@code key} to the values ({@code second} is ignored by a one-value map). */
   void put(long key, long first, long second) {
+    int slot = probe(key);
+    if (slot < 0) {
+      insert(slot, key, first, second);
+    } else {
+      set(slot, first, second);
+    }
+  }
+
+  /**
+   * The slot of {@code key} if the map holds it, else -1 minus the free slot it would take, for
+   * {@link #insert}: one probe for a look-up followed by an insertion. Makes room for one more key
+   * first, so the free slot stays free until something else is inserted.
+   */
+  int probe(long key) {
     if (4L * (size + 1) > 3L * keys.length) {
       grow();
     }
-    int slot;
     if (key == 0) {
-      slot = keys.length;
-      if (!hasZero) {
-        hasZero = true;
-        size++;
-      }
-    } else {
-      int mask = keys.length - 1;
-      slot = spread(key) & mask;
-      while (keys[slot] != 0 && keys[slot] != key) {
-        slot = (slot + 1) & mask;
-      }
-      if (keys[slot] == 0) {
-        keys[slot] = key;
-        size++;
-      }
+      return hasZero ? keys.length : -1 - keys.length;
     }
+    int mask = keys.length - 1;
+    int slot = spread(key) & mask;
+    while (keys[slot] != 0) {
+      if (keys[slot] == key) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1 - slot;
+  }
+
+  /** Inserts {@code key} at the free slot {@code probed}, what {@link #probe} returned for it. */
+  void insert(int probed, long key, long first, long second) {
+    int slot = -1 - probed;
+    if (slot == keys.length) {
+      hasZero = true;
+    } else {
+      keys[slot] = key;
+    }
+    size++;
+    set(slot, first, second);
+  }
+
+  private void set(int slot, long first, long second) {
     values[slot * width] = first;
     if (width == 2) {
       values[slot * width + 1] = second;
     }
   }
 
+  /** Makes room for {@code more} keys beyond those held, so that adding them grows nothing. */
+  void reserve(long more) {
+    while (4L * (size + more) > 3L * keys.length && keys.length < 1 << 30) {
+      grow();
+    }
+  }
+
   /** The bytes the map's arrays take. */
   long bytes() {
     return 8L * (keys.length + values.length);
+  }
+
+  /** The bytes the arrays of a map of {@code width} values a key take for {@code keys} keys. */
+  static long bytesFor(long keys, int width) {
+    long capacity = MIN_CAPACITY;
+    while (4 * keys > 3 * capacity) {
+      capacity *= 2;
+    }
+    return 8 * (capacity + (capacity + 1) * width);
   }
 
   private void grow() {

@@ -1,13 +1,16 @@
 package io.github.ingest.iceberg.dedup;
 
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.util.Arrays;
+import org.apache.flink.core.memory.MemorySegment;
+import org.apache.flink.core.memory.MemorySegmentFactory;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.MapType;
@@ -105,6 +108,14 @@ final class RowDigest {
     if (value == null) {
       return 0x9E3779B97F4A7C15L;
     }
+    if (value instanceof BinaryStringData) {
+      // the bytes where they are, without the copy toBytes() makes
+      BinaryStringData text = (BinaryStringData) value;
+      MemorySegment[] segments = text.getSegments();
+      return segments.length == 1
+          ? bytes(segments[0], text.getOffset(), text.getSizeInBytes())
+          : bytes(text.toBytes());
+    }
     if (value instanceof StringData) {
       return bytes(((StringData) value).toBytes());
     }
@@ -112,7 +123,12 @@ final class RowDigest {
       return bytes((byte[]) value);
     }
     if (value instanceof DecimalData) {
-      return bytes(((DecimalData) value).toUnscaledBytes());
+      DecimalData decimal = (DecimalData) value;
+      if (decimal.isCompact()) {
+        return fmix(decimal.toUnscaledLong());
+      }
+      BigInteger unscaled = decimal.toBigDecimal().unscaledValue();
+      return unscaled.bitLength() < 64 ? fmix(unscaled.longValue()) : bytes(unscaled.toByteArray());
     }
     if (value instanceof TimestampData) {
       TimestampData timestamp = (TimestampData) value;
@@ -167,19 +183,26 @@ final class RowDigest {
     return hash;
   }
 
-  /** FNV-1a over the bytes, then the finalizer of MurmurHash3 so every bit spreads. */
   static long bytes(byte[] bytes) {
-    long hash = 0xCBF29CE484222325L;
-    for (byte b : bytes) {
-      hash ^= b & 0xFF;
-      hash *= 0x100000001B3L;
-    }
-    return fmix(hash ^ bytes.length);
+    return bytes(MemorySegmentFactory.wrap(bytes), 0, bytes.length);
   }
 
-  /** Text as {@link #bytes}, for keys that come as Java strings. */
-  static long text(String text) {
-    return bytes(text.getBytes(StandardCharsets.UTF_8));
+  /**
+   * The bytes eight at a time, each word mixed in as MurmurHash3's 64-bit mix does, the rest byte
+   * by byte, then its finalizer so every bit spreads; the length counts, so a prefix differs.
+   */
+  static long bytes(MemorySegment segment, int offset, int length) {
+    long hash = 0xCBF29CE484222325L ^ length;
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      long word = segment.getLongLittleEndian(offset + i) * 0x87C37B91114253D5L;
+      word = Long.rotateLeft(word, 31) * 0x4CF5AD432745937FL;
+      hash = Long.rotateLeft(hash ^ word, 27) * 5 + 0x52DCE729;
+    }
+    for (; i < length; i++) {
+      hash = (hash ^ (segment.get(offset + i) & 0xFF)) * 0x100000001B3L;
+    }
+    return fmix(hash);
   }
 
   private static long fmix(long k) {

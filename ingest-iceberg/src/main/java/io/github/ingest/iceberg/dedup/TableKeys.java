@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ final class TableKeys {
   private final Comparator<Object> keyOrder;
   private final Type keyType;
   private final int keyFieldId;
+  private final long budget;
   private final int keyPosition;
   private final int timePosition;
   private final Function<Object, Integer> timeTransform;
@@ -81,6 +83,8 @@ final class TableKeys {
   private final int batchNumberInStored;
   private final RowDataSerializer storedSerializer;
   private long keyFilesRead;
+  private int lastOrdinal = Integer.MIN_VALUE;
+  private List<Files> lastWindow = List.of();
   private long rowFilesRead;
 
   /** Stored values of a key: their fingerprint, the batch that wrote them, the row if kept. */
@@ -99,7 +103,14 @@ final class TableKeys {
   }
 
   @SuppressWarnings("unchecked")
-  TableKeys(Table table, Long snapshotId, Deduplication dedup, int subtask, int parallelism) {
+  TableKeys(
+      Table table,
+      Long snapshotId,
+      Deduplication dedup,
+      int subtask,
+      int parallelism,
+      long budget) {
+    this.budget = budget;
     this.table = table;
     this.io = new PlainFiles(table.io());
     this.dedup = dedup;
@@ -199,13 +210,14 @@ final class TableKeys {
    * files of {@code row}'s window, or null if none holds it.
    */
   Stored find(RowData row, long keyHash) {
+    if (files.isEmpty()) {
+      return null;
+    }
     Object key = keyValue(row);
     Integer ordinal = timePosition < 0 ? null : ordinalOfRow(row);
     unwindowed.readCandidates(key);
-    if (timePosition >= 0 && ordinal == null) {
-      windowed.values().forEach(group -> group.readCandidates(key));
-    } else if (timePosition >= 0) {
-      for (Files group : windowed.subMap(ordinal - dedup.window(), true, ordinal, true).values()) {
+    if (timePosition >= 0) {
+      for (Files group : window(ordinal)) {
         group.readCandidates(key);
       }
     }
@@ -233,6 +245,21 @@ final class TableKeys {
       // else a hash that is another key's: the file holds no row of this one
     }
     return null;
+  }
+
+  /** The partitions of the window of a record of partition {@code ordinal}; all for null. */
+  private Collection<Files> window(Integer ordinal) {
+    if (ordinal == null) {
+      return windowed.values();
+    }
+    if (ordinal != lastOrdinal) {
+      // a batch's records fall in few partitions: the window is looked up once for each run of
+      // records of one partition, not for every record
+      lastOrdinal = ordinal;
+      lastWindow =
+          new ArrayList<>(windowed.subMap(ordinal - dedup.window(), true, ordinal, true).values());
+    }
+    return lastWindow;
   }
 
   /** Whether {@code file} is in the window of a record of partition {@code ordinal}. */
@@ -279,23 +306,36 @@ final class TableKeys {
   }
 
   private void readKeys(int file) {
+    long expected = keyFiles.size() + files.get(file).file().recordCount() / parallelism;
+    if (LongMap.bytesFor(expected, 1) > budget) {
+      throw new IllegalStateException(
+          String.format(
+              "Deduplication cannot hold the business keys of its window: with data file %s, the"
+                  + " table's files in the windows of this batch's records hold about %,d keys"
+                  + " for this task, more than the %d MiB it may take (a quarter of the heap,"
+                  + " shared by %d tasks); set dedup.window to fewer partitions, or give the job"
+                  + " more heap (JAVA_OPTS=-Xmx...). Keys that grow with time keep most files"
+                  + " out by their bounds",
+              files.get(file).file().path(), expected, budget >> 20, parallelism));
+    }
     keysRead[file] = true;
     keyFilesRead++;
+    keyFiles.reserve(files.get(file).file().recordCount() / parallelism);
     try (DataIterator<RowData> rows = open(file, keySchema)) {
       while (rows.hasNext()) {
         long hash = keysOfKeyRows.of(rows.next());
         if (DedupOperator.channel(hash, parallelism) != subtask) {
           continue;
         }
-        int slot = keyFiles.find(hash);
-        if (slot >= 0 && keyFiles.first(slot) != file) {
+        int slot = keyFiles.probe(hash);
+        if (slot < 0) {
+          keyFiles.insert(slot, hash, file, 0);
+        } else if (keyFiles.first(slot) != file) {
           // a key in two files (written twice before, or by another writer): rare, kept aside
           int[] known = moreFiles.getOrDefault(hash, new int[] {(int) keyFiles.first(slot)});
           int[] more = java.util.Arrays.copyOf(known, known.length + 1);
           more[known.length] = file;
           moreFiles.put(hash, more);
-        } else {
-          keyFiles.put(hash, file, 0);
         }
       }
     } catch (IOException e) {

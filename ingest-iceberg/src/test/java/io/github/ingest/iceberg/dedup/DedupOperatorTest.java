@@ -197,6 +197,21 @@ class DedupOperatorTest {
   }
 
   @Test
+  void keysBeyondTheMemoryBudgetFailTheBatchWithWhatToChange() throws Exception {
+    append(row("1", "a", "1.00", DAY), row("1", "b", "1.00", DAY));
+    table.refresh();
+    TableKeys keys =
+        new TableKeys(table, table.currentSnapshot().snapshotId(), dedup(7), 0, 1, 100);
+    DedupOperator.KeyHash hash = DedupOperator.keyHash(table, dedup(7));
+    RowData probe = row("2", "a", "1.00", DAY);
+
+    assertThatThrownBy(() -> keys.find(probe, hash.of(probe)))
+        .hasMessageStartingWith("Deduplication cannot hold the business keys of its window")
+        .hasMessageContaining("set dedup.window to fewer partitions")
+        .hasMessageContaining("JAVA_OPTS=-Xmx");
+  }
+
+  @Test
   void aConflictFailsTheBatchWhenBadRecordsDo() throws Exception {
     append(row("1", "a", "1.00", DAY));
     Run run = run(7, BadRecordPolicy.Action.FAIL, 0, 1);

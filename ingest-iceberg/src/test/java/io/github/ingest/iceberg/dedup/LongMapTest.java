@@ -37,6 +37,27 @@ class LongMapTest {
   }
 
   @Test
+  void aProbeThenAnInsertTakeOneLookUp() {
+    LongMap map = new LongMap(2);
+    map.reserve(1000);
+    long before = map.bytes();
+    for (long key = -500; key < 500; key++) {
+      int probed = map.probe(key);
+      assertThat(probed).isNegative();
+      map.insert(probed, key, key * 2, key * 3);
+    }
+    assertThat(map.bytes()).as("reserved: nothing grew").isEqualTo(before);
+    assertThat(map.bytes()).isEqualTo(LongMap.bytesFor(1000, 2));
+    for (long key = -500; key < 500; key++) {
+      int slot = map.probe(key);
+      assertThat(slot).isNotNegative();
+      assertThat(map.first(slot)).isEqualTo(key * 2);
+      assertThat(map.second(slot)).isEqualTo(key * 3);
+    }
+    assertThat(map.size()).isEqualTo(1000);
+  }
+
+  @Test
   void keyZeroIsAKeyToo() {
     LongMap map = new LongMap(1);
     assertThat(map.find(0)).isEqualTo(-1);

@@ -1,6 +1,7 @@
 package io.github.ingest.job.config;
 
 import io.github.ingest.iceberg.dedup.Deduplication;
+import io.github.ingest.kafka.source.PlanOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,20 @@ public final class DedupConf {
             + ": "
             + value
             + " (a number of partitions, 0 or more, or all)");
+  }
+
+  /**
+   * {@code plan} capped, with a business key, so that a batch of {@code partitions} partitions
+   * reads at most {@code dedup.max-batch-records} offsets.
+   */
+  public PlanOptions capped(PlanOptions plan, int partitions) {
+    if (!enabled()) {
+      return plan;
+    }
+    long max = options.get(DedupOptions.DEDUP_MAX_BATCH_RECORDS);
+    long perPartition = Math.max(1, (max + partitions - 1) / Math.max(1, partitions));
+    long set = plan.maxOffsetsPerPartition();
+    return set > 0 && set <= perPartition ? plan : plan.maxOffsetsPerPartition(perPartition);
   }
 
   public Deduplication.Action duplicates() {

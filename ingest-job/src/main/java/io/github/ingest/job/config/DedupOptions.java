@@ -36,5 +36,15 @@ public final class DedupOptions {
                   + " and logged). A record whose key was written with other values is a bad"
                   + " record under bad-records.policy.");
 
+  public static final ConfigOption<Long> DEDUP_MAX_BATCH_RECORDS =
+      ConfigOptions.key("dedup.max-batch-records")
+          .longType()
+          .defaultValue(5_000_000L)
+          .withDescription(
+              "With a business key, a batch reads at most this many offsets, spread evenly over"
+                  + " the topic's partitions (and within batch.max-offsets-per-partition), so a"
+                  + " backlog is caught up in several batches: the batch's keys are held in memory,"
+                  + " 16 to 43 bytes each.");
+
   private DedupOptions() {}
 }

@@ -48,14 +48,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Settings (system properties): {@code bench.messages} (a size or a comma list, default
  * 2,000,000), {@code bench.partitions} (4), {@code bench.rounds} (2), {@code bench.naive} (true),
  * {@code bench.jvm-options} (for the naive pipeline's JVM: Flink's JDK 17 options), {@code
- * bench.job-jvm-options} (the job's JAVA_OPTS, such as a flight recording), {@code bench.heap} (the
- * -Xmx of the naive pipeline, 1g), {@code bench.month-messages} (the range spread over a month,
- * 2,000,000; 0 to leave it out), {@code bench.live-runs} and {@code bench.live-records} (the day of
- * live batches, 100 runs of 20,000; 0 runs to leave it out), {@code bench.by-partition} (false;
- * true adds the job with {@code batch.routing=partition} to each size), {@code bench.dedup} (true:
- * the job with {@code dedup.key=bln_chg_key} beside it at each size), {@code bench.window-days} and
- * {@code bench.window-records} (deduplication against a table that holds a window of days, 7 days
- * of 1,000,000; 0 days to leave it out).
+ * bench.job-jvm-options} (the job's JAVA_OPTS, such as a flight recording; {@code {run}} in it
+ * becomes the run's name), {@code bench.heap} (the -Xmx of the naive pipeline, 1g), {@code
+ * bench.month-messages} (the range spread over a month, 2,000,000; 0 to leave it out), {@code
+ * bench.live-runs} and {@code bench.live-records} (the day of live batches, 100 runs of 20,000; 0
+ * runs to leave it out), {@code bench.by-partition} (false; true adds the job with {@code
+ * batch.routing=partition} to each size), {@code bench.dedup} (true: the job with {@code
+ * dedup.key=bln_chg_key} beside it at each size), {@code bench.window-days} and {@code
+ * bench.window-records} (deduplication against a table that holds a window of days, 7 days of
+ * 1,000,000; 0 days to leave it out).
  */
 public final class Bench {
 
@@ -570,6 +571,10 @@ public final class Bench {
     }
   }
 
+  /** Runs measured so far, to tell the runs of one work directory apart. */
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** The peak memory of the month's batch at the defaults: a goal reads it. */
   private static long monthPeakRssKb = -1;
 
@@ -934,7 +939,11 @@ public final class Bench {
       Path home, Path workDir, Map<String, String> settings, String... args)
       throws InterruptedException {
     long started = System.nanoTime();
-    String options = System.getProperty("bench.job-jvm-options", "").trim();
+    // {run}: the run's own name, e.g. for a flight recording of each run
+    String options =
+        System.getProperty("bench.job-jvm-options", "")
+            .trim()
+            .replace("{run}", workDir.getFileName().toString() + "-" + RUNS.incrementAndGet());
     JobRunner.Running running =
         JobRunner.startLauncher(
             home,

@@ -371,4 +371,22 @@ class JobConfTest {
                 .duplicates())
         .isEqualTo(io.github.ingest.iceberg.dedup.Deduplication.Action.SKIP);
   }
+
+  @Test
+  void withABusinessKeyABatchHoldsAtMostTheKeysOfDedupMaxBatchRecords() {
+    String[] base = {"--kafka.bootstrap-servers=a:9092", "--kafka.topic=t"};
+    io.github.ingest.kafka.source.PlanOptions plan =
+        io.github.ingest.kafka.source.PlanOptions.forGroup("g");
+    assertThat(JobConf.parse(base).dedup().capped(plan, 4).maxOffsetsPerPartition()).isZero();
+    JobConf on = JobConf.parse(append(base, "--dedup.key=bln_chg_key"));
+    assertThat(on.dedup().capped(plan, 4).maxOffsetsPerPartition()).isEqualTo(1_250_000);
+    assertThat(on.dedup().capped(plan, 3).maxOffsetsPerPartition()).isEqualTo(1_666_667);
+    assertThat(on.dedup().capped(plan.maxOffsetsPerPartition(100), 4).maxOffsetsPerPartition())
+        .as("a lower cap of the run's own stays")
+        .isEqualTo(100);
+    JobConf small =
+        JobConf.parse(
+            append(append(base, "--dedup.key=bln_chg_key"), "--dedup.max-batch-records=10"));
+    assertThat(small.dedup().capped(plan, 4).maxOffsetsPerPartition()).isEqualTo(3);
+  }
 }
