@@ -224,7 +224,7 @@ public final class Bench {
         } else if (contender.equals(OURS)) {
           run = runJob(stack, home, topic, name, Collections.emptyMap());
         } else if (contender.equals(OURS_DEDUP)) {
-          run = runJob(stack, home, topic, "dedup_" + name, Map.of("dedup.key", "bln_chg_key"));
+          run = caughtUp(runJob(stack, home, topic, "dedup_" + name, DEDUP), messages);
         } else if (contender.equals(OURS_BY_PARTITION)) {
           run =
               runJob(
@@ -262,7 +262,8 @@ public final class Bench {
                 mib(run.peakRssKb),
                 run.files == 0 ? "-" : Integer.toString(run.files),
                 run.files == 0 ? "-" : mib(run.fileBytes / 1024 / run.files),
-                run.routing == null ? "-" : run.routing));
+                (run.routing == null ? "-" : run.routing)
+                    + (run.batches > 1 ? ", " + run.batches + " batches" : "")));
       }
     }
     print(out, "");
@@ -926,6 +927,42 @@ public final class Bench {
     return measure(home, workDir, settings);
   }
 
+  /** A business key, as a ledger sets it. */
+  private static final Map<String, String> DEDUP = Map.of("dedup.key", "bln_chg_key");
+
+  private static final Pattern READ = Pattern.compile("records: (\\d+) read");
+
+  /**
+   * {@code first} and the runs after it until {@code messages} records were read, as one: a
+   * deduplicated backlog larger than {@code dedup.max-batch-records} is caught up in several
+   * batches, as a scheduler's runs would. Wall and CPU seconds add up; the peak is the highest.
+   */
+  private static Measured caughtUp(Measured first, long messages)
+      throws IOException, InterruptedException {
+    Measured total = first;
+    long read = read(first);
+    for (int run = 2; total.exitCode == 0 && read < messages && run <= 10; run++) {
+      Measured next = rerun(first.home, first);
+      total.wallSeconds += next.wallSeconds;
+      total.seconds += next.seconds;
+      total.userSeconds += next.userSeconds;
+      total.systemSeconds += next.systemSeconds;
+      total.peakRssKb = Math.max(total.peakRssKb, next.peakRssKb);
+      total.files += next.files;
+      total.fileBytes += next.fileBytes;
+      total.exitCode = next.exitCode;
+      total.output = next.output;
+      total.batches++;
+      read += read(next);
+    }
+    return total;
+  }
+
+  private static long read(Measured run) {
+    Matcher read = READ.matcher(run.stdout == null ? "" : run.stdout);
+    return read.find() ? Long.parseLong(read.group(1)) : 0;
+  }
+
   private static Measured rerun(Path home, Measured previous)
       throws IOException, InterruptedException {
     return measure(home, previous.workDir, previous.settings);
@@ -952,6 +989,7 @@ public final class Bench {
             options.isEmpty() ? Map.of() : Map.of("JAVA_OPTS", options),
             args.length == 0 ? new String[] {"run"} : args);
     Measured measured = timed(started, running);
+    measured.home = home;
     measured.workDir = workDir;
     measured.settings = settings;
     return measured;
@@ -1132,6 +1170,8 @@ public final class Bench {
     String output;
     String stdout;
     String routing;
+    Path home;
+    int batches = 1;
 
     double cpuSeconds() {
       return userSeconds + systemSeconds;
