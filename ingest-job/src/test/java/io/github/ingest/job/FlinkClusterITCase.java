@@ -2,6 +2,7 @@ package io.github.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ingest.job.stack.BalanceChangeMessage;
 import io.github.ingest.job.stack.FlinkCluster;
 import io.github.ingest.job.stack.JobRunner;
 import io.github.ingest.job.stack.LocalStack;
@@ -30,7 +31,7 @@ class FlinkClusterITCase {
   @Test
   void theShadedJarRunsWithFlinkRunOnAStandaloneCluster(LocalStack stack) throws Exception {
     Scenario source = Scenario.create(stack, "on_cluster", 4);
-    source.produce(4000);
+    List<BalanceChangeMessage> first = source.produce(4000);
     source.settings.put("table.partitioning", "none");
     source.settings.put("progress.interval", "1 s");
 
@@ -63,11 +64,24 @@ class FlinkClusterITCase {
           .as(dataFiles(table).toString())
           .containsExactlyInAnyOrder("00000", "00001");
 
+      // deduplicated on the cluster: its tasks read the table's keys and route by key
+      source.produce(100);
+      source.send(first.subList(0, 50), 0);
+      source.settings.put("dedup.key", "bln_chg_key");
+      source.settings.put("dedup.window", "all");
+      JobRunner.Result deduplicated =
+          cluster
+              .submit(source.workDir, List.of("--parallelism", "2"), source.settings, Map.of())
+              .await();
+      assertThat(deduplicated.exitCode).as(deduplicated + cluster.logs()).isZero();
+      assertThat(deduplicated.stdout).contains("150 read, 100 written, 0 rejected, 50 duplicates");
+      source.assertEveryMessageOnce();
+
       // nothing new: no job is submitted, the client ends normally
       JobRunner.Result nothing =
           cluster.submit(source.workDir, List.of(), source.settings, Map.of()).await();
       assertThat(nothing.exitCode).as(nothing.toString()).isZero();
-      assertThat(nothing.stdout).contains("Nothing new on topic on_cluster since batch 1");
+      assertThat(nothing.stdout).contains("Nothing new on topic on_cluster since batch 2");
 
       // a failure ends Flink's client with its own exit code, the reason in one line
       source.settings.put("kafka.topic", "no_such_topic");
@@ -78,7 +92,7 @@ class FlinkClusterITCase {
           .contains("ingest: nothing started: ")
           .contains("no_such_topic")
           .contains("ingest ended with exit code 2");
-      source.assertBatchNumbers(1);
+      source.assertBatchNumbers(2);
     }
   }
 

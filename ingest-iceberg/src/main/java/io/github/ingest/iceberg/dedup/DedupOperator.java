@@ -5,6 +5,7 @@ import io.github.ingest.core.internal.RecordCounts;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -47,6 +48,9 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DedupOperator.class);
+
+  /** The bits of a record's offset in a key's coordinates; the partition is in the rest. */
+  private static final long OFFSETS = (1L << 48) - 1;
 
   /** The fields after a table row in the operator's input: partition, offset, timestamp. */
   public static final int COORDINATES = 3;
@@ -188,14 +192,20 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     tableLoader.open();
     Table table = tableLoader.loadTable();
     int tasks = getRuntimeContext().getNumberOfParallelSubtasks();
-    // a quarter of the heap for the table's keys, a quarter for the batch's, shared by the tasks
-    budget = Runtime.getRuntime().maxMemory() / 4 / tasks;
+    // half of the heap for the batch's and the table's keys, shared by the tasks
+    budget = Runtime.getRuntime().maxMemory() / 2 / tasks;
+    seen = new LongMap(2);
     tableKeys =
         new TableKeys(
-            table, snapshotId, dedup, getRuntimeContext().getIndexOfThisSubtask(), tasks, budget);
+            table,
+            snapshotId,
+            dedup,
+            getRuntimeContext().getIndexOfThisSubtask(),
+            tasks,
+            budget,
+            seen::bytes);
     keys = new RowDigest(tableType, dedup.keyPositions());
     compared = new RowDigest(tableType, dedup.comparedPositions());
-    seen = new LongMap(2);
     int[] projection = new int[tableType.getFieldCount()];
     for (int i = 0; i < projection.length; i++) {
       projection[i] = i;
@@ -217,13 +227,15 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     int slot = seen.probe(key);
     if (slot >= 0) {
       long first = seen.second(slot);
-      String where =
-          String.format(
-              "first read in this batch at partition %d, offset %d", first >>> 48, first & OFFSETS);
+      Supplier<String> where =
+          () ->
+              String.format(
+                  "first read in this batch at partition %d, offset %d",
+                  first >>> 48, first & OFFSETS);
       if (seen.first(slot) == fingerprint) {
         duplicate(row, where);
       } else {
-        conflict(row, where + ", with other values; this record has " + values(row));
+        conflict(row, where.get() + ", with other values; this record has " + values(row));
       }
       return;
     }
@@ -231,35 +243,35 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     if (stored != null) {
       String batch = stored.batch >= 0 ? "batch " + stored.batch : "data file " + stored.file;
       if (stored.fingerprint == fingerprint) {
-        duplicate(row, "first written in " + batch);
+        duplicate(row, () -> "first written in " + batch);
       } else {
         conflict(row, "written in " + batch + " with other values: " + differences(row, stored));
       }
       return;
     }
-    if (seen.size() % 65_536 == 0 && LongMap.bytesFor(seen.size() + 65_536, 2) > budget) {
+    if (seen.size() % 65_536 == 0
+        && LongMap.bytesFor(seen.size() + 65_536, 2) + tableKeys.bytes() > budget) {
       throw new IllegalStateException(
           String.format(
               "Deduplication cannot hold the business keys of this batch: %,d keys in this task"
-                  + " so far, more than the %d MiB it may take (a quarter of the heap, shared by"
-                  + " %d tasks); lower dedup.max-batch-records, or give the job more heap"
-                  + " (JAVA_OPTS=-Xmx...)",
+                  + " so far, which with the table's keys is more than the %d MiB it may take"
+                  + " (half of the heap, shared by %d tasks); lower dedup.max-batch-records or"
+                  + " dedup.window, or give the job more heap (JAVA_OPTS=-Xmx...)",
               seen.size(), budget >> 20, getRuntimeContext().getNumberOfParallelSubtasks()));
     }
     seen.insert(slot, key, fingerprint, (long) partition(row) << 48 | offset(row));
     output.collect(reused.replace(tableRow.replaceRow(row)));
   }
 
-  private static final long OFFSETS = (1L << 48) - 1;
-
-  private void duplicate(RowData row, String where) {
+  /** A duplicate, {@code where} its key was first: its reason is made only if it is kept. */
+  private void duplicate(RowData row, Supplier<String> where) {
     duplicates++;
-    String reason = "duplicate of " + keyText(row) + ", " + where;
     if (dedup.action() == Deduplication.Action.DEAD_LETTER) {
       deadLettered++;
+      String reason = "duplicate of " + keyText(row) + ", " + where.get();
       output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetter(row, DUPLICATE, reason)));
-    } else {
-      LOG.debug("Skipped a duplicate: {} ({})", reason, location(row));
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("Skipped a duplicate of {}, {} ({})", keyText(row), where.get(), location(row));
     }
   }
 

@@ -2,10 +2,11 @@ package io.github.ingest.iceberg.dedup;
 
 /**
  * A map from 64-bit key hashes to one or two longs, in two arrays: open addressing with linear
- * probing, at most three quarters of the slots used. A slot takes 8 bytes for the key and 8 a
- * value, so a key of a one-value map takes 16 to 43 bytes, where a {@code HashMap<Long, Long>}
- * would take some 80 and a reference per entry for the collector to follow. The hash 0 marks an
- * empty slot, so a key 0 is stored as 1: two hashes in 2^64 share a slot.
+ * probing, three eighths to three quarters of the slots used. A slot takes 8 bytes for the key and
+ * 8 a value, so a key of a one-value map takes 21 to 43 bytes and one of a two-value map 32 to 64,
+ * where a {@code HashMap<Long, Long>} would take some 80 and a reference per entry for the
+ * collector to follow. The key 0 marks an empty slot, so the key 0 itself has a slot of its own
+ * after the others.
  */
 final class LongMap {
 

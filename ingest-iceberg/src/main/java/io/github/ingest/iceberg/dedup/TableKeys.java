@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
@@ -71,6 +72,7 @@ final class TableKeys {
   private final Type keyType;
   private final int keyFieldId;
   private final long budget;
+  private final LongSupplier batchBytes;
   private final int keyPosition;
   private final int timePosition;
   private final Function<Object, Integer> timeTransform;
@@ -109,8 +111,10 @@ final class TableKeys {
       Deduplication dedup,
       int subtask,
       int parallelism,
-      long budget) {
+      long budget,
+      LongSupplier batchBytes) {
     this.budget = budget;
+    this.batchBytes = batchBytes;
     this.table = table;
     this.io = new PlainFiles(table.io());
     this.dedup = dedup;
@@ -307,15 +311,16 @@ final class TableKeys {
 
   private void readKeys(int file) {
     long expected = keyFiles.size() + files.get(file).file().recordCount() / parallelism;
-    if (LongMap.bytesFor(expected, 1) > budget) {
+    if (LongMap.bytesFor(expected, 1) + storedRows.bytes() + batchBytes.getAsLong() > budget) {
       throw new IllegalStateException(
           String.format(
               "Deduplication cannot hold the business keys of its window: with data file %s, the"
                   + " table's files in the windows of this batch's records hold about %,d keys"
-                  + " for this task, more than the %d MiB it may take (a quarter of the heap,"
-                  + " shared by %d tasks); set dedup.window to fewer partitions, or give the job"
-                  + " more heap (JAVA_OPTS=-Xmx...). Keys that grow with time keep most files"
-                  + " out by their bounds",
+                  + " for this task, which with the batch's keys is more than the %d MiB it may"
+                  + " take (half of the heap, shared by %d tasks); set dedup.window to fewer"
+                  + " partitions or dedup.max-batch-records lower, or give the job more heap"
+                  + " (JAVA_OPTS=-Xmx...). Keys that grow with time keep most files out by their"
+                  + " bounds",
               files.get(file).file().path(), expected, budget >> 20, parallelism));
     }
     keysRead[file] = true;

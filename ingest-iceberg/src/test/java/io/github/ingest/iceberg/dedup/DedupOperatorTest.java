@@ -128,6 +128,20 @@ class DedupOperatorTest {
   }
 
   @Test
+  void anotherWritersRowsCountAndTheirFileNamesWhereTheBatchIsUnknown() throws Exception {
+    append(row("written by spark", "a", "1.00", DAY));
+    Run run = run(7, BadRecordPolicy.Action.DEAD_LETTER, 0, 1);
+
+    run.process(row("2", "a", "1.00", DAY), 0, 1);
+    run.end();
+
+    assertThat(run.keys()).isEmpty();
+    assertThat(deadLetters.get(0))
+        .startsWith("DUPLICATE 0:1 duplicate of key=\"a\", first written in data file ")
+        .endsWith(".parquet");
+  }
+
+  @Test
   void theWholeTableIsTheWindowOfAll() throws Exception {
     append(row("1", "a", "1.00", DAY));
     Run run = run(Deduplication.ALL, BadRecordPolicy.Action.DEAD_LETTER, 0, 1);
@@ -201,7 +215,7 @@ class DedupOperatorTest {
     append(row("1", "a", "1.00", DAY), row("1", "b", "1.00", DAY));
     table.refresh();
     TableKeys keys =
-        new TableKeys(table, table.currentSnapshot().snapshotId(), dedup(7), 0, 1, 100);
+        new TableKeys(table, table.currentSnapshot().snapshotId(), dedup(7), 0, 1, 100, () -> 0);
     DedupOperator.KeyHash hash = DedupOperator.keyHash(table, dedup(7));
     RowData probe = row("2", "a", "1.00", DAY);
 
