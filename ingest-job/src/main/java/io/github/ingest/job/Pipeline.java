@@ -9,6 +9,7 @@ import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.dedup.DedupOperator;
 import io.github.ingest.iceberg.dedup.Deduplication;
+import io.github.ingest.iceberg.dedup.KeyRouting;
 import io.github.ingest.iceberg.sink.IcebergBatchSink;
 import io.github.ingest.iceberg.sink.Routing;
 import io.github.ingest.job.config.JobConf;
@@ -83,7 +84,7 @@ final class Pipeline {
                 InternalTypeInfo.of(
                     dedup == null
                         ? FlinkSchemaUtil.convert(table.schema())
-                        : DedupOperator.inputType(table)),
+                        : KeyRouting.inputType(table)),
                 dedup == null ? mapping : mapping.withCoordinates())
             .uid("mapping")
             .setParallelism(parallelism);
@@ -100,7 +101,7 @@ final class Pipeline {
       DeadLetterRows letters = new DeadLetterRows(metadata, conf.kafka().groupId());
       String topic = conf.kafka().topic();
       SingleOutputStreamOperator<RowData> deduplicated =
-          DedupOperator.after(
+          KeyRouting.deduplicated(
               mapped,
               new DedupOperator(
                   TableLoader.fromCatalog(batch.catalogLoader, conf.tables().table()),

@@ -3,26 +3,14 @@ package io.github.ingest.iceberg.dedup;
 import io.github.ingest.core.internal.BadRecordPolicy;
 import io.github.ingest.core.internal.RecordCounts;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.transformations.PartitionTransformation;
-import org.apache.flink.streaming.api.transformations.StreamExchangeMode;
-import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
-import org.apache.flink.table.types.logical.BigIntType;
-import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.OutputTag;
 import org.apache.iceberg.Table;
@@ -85,6 +73,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
   transient TableKeys tableKeys;
   private transient RowDigest keys;
   private transient RowDigest compared;
+  private transient DuplicateText text;
   private transient LongMap seen;
   private transient long budget;
   private transient ProjectedRowData tableRow;
@@ -114,78 +103,6 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     this.deadLetters = deadLetters;
   }
 
-  /** The task of {@code channels} that the key of hash {@code keyHash} is routed to. */
-  public static int channel(long keyHash, int channels) {
-    return (int) Math.floorMod(keyHash, (long) channels);
-  }
-
-  /** The hash of the business key of a row of {@code table} (coordinates may follow). */
-  public static KeyHash keyHash(Table table, Deduplication dedup) {
-    return new KeyHash(FlinkSchemaUtil.convert(table.schema()), dedup.keyPositions());
-  }
-
-  /** The key hash of a row, for routing its record. */
-  public static final class KeyHash implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final RowType rowType;
-    private final int[] positions;
-    private transient RowDigest digest;
-
-    KeyHash(RowType rowType, int[] positions) {
-      this.rowType = rowType;
-      this.positions = positions;
-    }
-
-    /** The hash, or 0 for a row whose key has a null. */
-    public long of(RowData row) {
-      if (digest == null) {
-        digest = new RowDigest(rowType, positions);
-      }
-      return digest.hasNull(row) ? 0 : digest.of(row);
-    }
-  }
-
-  /** The type of the operator's input: {@code table}'s row and the record's coordinates. */
-  public static RowType inputType(Table table) {
-    RowType row = FlinkSchemaUtil.convert(table.schema());
-    List<RowType.RowField> fields = new ArrayList<>(row.getFields());
-    fields.add(new RowType.RowField("kafka_partition", new IntType(false)));
-    fields.add(new RowType.RowField("kafka_offset", new BigIntType(false)));
-    fields.add(new RowType.RowField("kafka_timestamp", new BigIntType(false)));
-    return new RowType(false, fields);
-  }
-
-  /**
-   * {@code rows} (of {@link #inputType}) routed by key to {@code parallelism} deduplication tasks
-   * through {@code exchange}; the result is the rows of new keys, of {@code table}'s type, with the
-   * side outputs {@link #DEAD_LETTERS} and {@link #COUNTS}.
-   */
-  public static SingleOutputStreamOperator<RowData> after(
-      DataStream<RowData> rows,
-      DedupOperator operator,
-      Table table,
-      Deduplication dedup,
-      int parallelism,
-      StreamExchangeMode exchange) {
-    KeyHash hash = keyHash(table, dedup);
-    KeySelector<RowData, Long> byKey = hash::of;
-    Partitioner<Long> channels = DedupOperator::channel;
-    DataStream<RowData> routed =
-        new DataStream<>(
-            rows.getExecutionEnvironment(),
-            new PartitionTransformation<>(
-                rows.getTransformation(),
-                new CustomPartitionerWrapper<>(channels, byKey),
-                exchange));
-    return routed
-        .transform(
-            "deduplicate by " + String.join(", ", dedup.keyColumns()),
-            InternalTypeInfo.of(FlinkSchemaUtil.convert(table.schema())),
-            operator)
-        .uid("deduplicate")
-        .setParallelism(parallelism);
-  }
-
   @Override
   public void open() throws Exception {
     super.open();
@@ -206,6 +123,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
             seen::bytes);
     keys = new RowDigest(tableType, dedup.keyPositions());
     compared = new RowDigest(tableType, dedup.comparedPositions());
+    text = new DuplicateText(dedup, keys, compared, tableKeys.storedValues());
     int[] projection = new int[tableType.getFieldCount()];
     for (int i = 0; i < projection.length; i++) {
       projection[i] = i;
@@ -235,7 +153,7 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
       if (seen.first(slot) == fingerprint) {
         duplicate(row, where);
       } else {
-        conflict(row, where.get() + ", with other values; this record has " + values(row));
+        conflict(row, where.get() + ", with other values; this record has " + text.values(row));
       }
       return;
     }
@@ -245,7 +163,8 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
       if (stored.fingerprint == fingerprint) {
         duplicate(row, () -> "first written in " + batch);
       } else {
-        conflict(row, "written in " + batch + " with other values: " + differences(row, stored));
+        conflict(
+            row, "written in " + batch + " with other values: " + text.differences(row, stored));
       }
       return;
     }
@@ -268,15 +187,15 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     duplicates++;
     if (dedup.action() == Deduplication.Action.DEAD_LETTER) {
       deadLettered++;
-      String reason = "duplicate of " + keyText(row) + ", " + where.get();
+      String reason = "duplicate of " + text.key(row) + ", " + where.get();
       output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetter(row, DUPLICATE, reason)));
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("Skipped a duplicate of {}, {} ({})", keyText(row), where.get(), location(row));
+      LOG.debug("Skipped a duplicate of {}, {} ({})", text.key(row), where.get(), location(row));
     }
   }
 
   private void conflict(RowData row, String where) {
-    String reason = keyText(row) + " was " + where;
+    String reason = text.key(row) + " was " + where;
     if (onConflict == BadRecordPolicy.Action.FAIL) {
       throw new IllegalStateException("Bad record: " + reason + " (" + location(row) + ")");
     }
@@ -291,43 +210,6 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     } else {
       LOG.warn("Skipped a bad record: {} ({})", reason, location(row));
     }
-  }
-
-  /**
-   * The compared columns whose values differ, with both values; all of this record's if unknown.
-   */
-  private String differences(RowData row, TableKeys.Stored stored) {
-    if (stored.row == null) {
-      return "this record has " + values(row);
-    }
-    RowDigest storedValues = tableKeys.storedValues();
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < compared.size(); i++) {
-      String here = compared.text(row, i);
-      String there = storedValues.text(stored.row, i);
-      if (!here.equals(there)) {
-        text.append(text.length() == 0 ? "" : ", ")
-            .append(dedup.comparedName(i))
-            .append(' ')
-            .append(there)
-            .append(" in the table, ")
-            .append(here)
-            .append(" in this record");
-      }
-    }
-    return text.length() == 0 ? "this record has " + values(row) : text.toString();
-  }
-
-  private String values(RowData row) {
-    String[] names = new String[compared.size()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = dedup.comparedName(i);
-    }
-    return compared.text(row, names);
-  }
-
-  private String keyText(RowData row) {
-    return keys.text(row, dedup.keyColumns().toArray(new String[0]));
   }
 
   private RowData deadLetter(RowData row, String kind, String reason) {

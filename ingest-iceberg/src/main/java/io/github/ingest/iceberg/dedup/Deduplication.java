@@ -146,6 +146,13 @@ public final class Deduplication implements Serializable {
                   + " the table by time",
               table.name(), window));
     }
+    if (window != ALL && fields.stream().noneMatch(f -> f.fieldId() == time.sourceId())) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The time partition field %s of table %s is computed from a nested column, which"
+                  + " deduplication cannot read a record's partition from; set the window to all",
+              time.name(), table.name()));
+    }
     return new Deduplication(
         keyColumns,
         keyPositions,

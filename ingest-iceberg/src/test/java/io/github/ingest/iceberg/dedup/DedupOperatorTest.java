@@ -197,10 +197,10 @@ class DedupOperatorTest {
     }
     append(rows.toArray(new RowData[0]));
     Run run = run(7, BadRecordPolicy.Action.DEAD_LETTER, 1, 2);
-    DedupOperator.KeyHash hash = DedupOperator.keyHash(table, dedup(7));
+    KeyRouting.KeyHash hash = KeyRouting.keyHash(table, dedup(7));
 
     for (RowData row : rows) {
-      if (DedupOperator.channel(hash.of(row), 2) == 1) {
+      if (KeyRouting.channel(hash.of(row), 2) == 1) {
         run.process(row, 0, 1);
       }
     }
@@ -216,7 +216,7 @@ class DedupOperatorTest {
     table.refresh();
     TableKeys keys =
         new TableKeys(table, table.currentSnapshot().snapshotId(), dedup(7), 0, 1, 100, () -> 0);
-    DedupOperator.KeyHash hash = DedupOperator.keyHash(table, dedup(7));
+    KeyRouting.KeyHash hash = KeyRouting.keyHash(table, dedup(7));
     RowData probe = row("2", "a", "1.00", DAY);
 
     assertThatThrownBy(() -> keys.find(probe, hash.of(probe)))
