@@ -1,10 +1,17 @@
 package io.github.ingest.iceberg.catalog;
 
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.jdbc.JdbcCatalog;
@@ -49,6 +56,57 @@ public class ReleasingJdbcCatalog extends JdbcCatalog {
     this.holder = holder;
   }
 
+  /** Catalogs of this class's loader that are open, and so use its drivers. */
+  private static int open;
+
+  /**
+   * Registers the JDBC drivers of this class's loader for the first catalog of that loader that
+   * opens. {@code DriverManager} loads drivers once in a JVM, with the class loader of its first
+   * caller, and hands a caller only drivers its own loader loaded. On a Flink session cluster every
+   * job has a class loader of its own: the second job whose catalog a TaskManager opens would find
+   * no driver of its own jar ("No suitable driver").
+   */
+  private static synchronized void acquireDrivers() {
+    if (open++ > 0) {
+      return;
+    }
+    Set<Class<?>> registered = new HashSet<>();
+    DriverManager.drivers().forEach(driver -> registered.add(driver.getClass()));
+    Iterator<Driver> drivers =
+        ServiceLoader.load(Driver.class, ReleasingJdbcCatalog.class.getClassLoader()).iterator();
+    while (drivers.hasNext()) {
+      try {
+        Driver driver = drivers.next();
+        if (registered.add(driver.getClass())) {
+          DriverManager.registerDriver(driver);
+        }
+      } catch (ServiceConfigurationError | SQLException e) {
+        LOG.debug("Cannot register a JDBC driver: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Deregisters the drivers of this class's loader when its last catalog closes, so that a job's
+   * class loader is not kept alive by {@code DriverManager} after the job.
+   */
+  private static synchronized void releaseDrivers() {
+    if (--open > 0) {
+      return;
+    }
+    ClassLoader own = ReleasingJdbcCatalog.class.getClassLoader();
+    DriverManager.drivers()
+        .filter(driver -> driver.getClass().getClassLoader() == own)
+        .forEach(
+            driver -> {
+              try {
+                DriverManager.deregisterDriver(driver);
+              } catch (SQLException e) {
+                LOG.debug("Cannot deregister JDBC driver {}: {}", driver, e.toString());
+              }
+            });
+  }
+
   /**
    * A database that cannot be reached: no use trying again. Drivers say so by type (SQLite) or only
    * by SQL state class 08, connection exception (PostgreSQL).
@@ -63,6 +121,25 @@ public class ReleasingJdbcCatalog extends JdbcCatalog {
 
   @Override
   public void initialize(String name, Map<String, String> properties) {
+    acquireDrivers();
+    try {
+      start(name, properties);
+    } catch (RuntimeException e) {
+      releaseDrivers();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      super.close();
+    } finally {
+      releaseDrivers();
+    }
+  }
+
+  private void start(String name, Map<String, String> properties) {
     for (int attempt = 1; ; attempt++) {
       try {
         super.initialize(name, properties);

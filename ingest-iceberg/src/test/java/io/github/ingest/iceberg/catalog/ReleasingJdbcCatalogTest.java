@@ -53,6 +53,18 @@ class ReleasingJdbcCatalogTest {
   }
 
   @Test
+  void aCatalogRegistersItsLoadersDriverWhereDriverManagerHasNone() throws Exception {
+    // what a TaskManager of a session cluster shows a later job: no driver of its class loader
+    for (java.sql.Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+      java.sql.DriverManager.deregisterDriver(driver);
+    }
+    try (ReleasingJdbcCatalog catalog = new ReleasingJdbcCatalog()) {
+      catalog.initialize("ingest", properties("drivers.db"));
+      assertThat(catalog.listNamespaces()).isEmpty();
+    }
+  }
+
+  @Test
   void aStartedCatalogLeavesNoLockThatBlocksAnotherConnection() throws Exception {
     Map<String, String> properties = properties("catalog.db");
     try (ReleasingJdbcCatalog first = new ReleasingJdbcCatalog()) {
