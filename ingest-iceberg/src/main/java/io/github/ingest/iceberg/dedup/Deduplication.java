@@ -117,7 +117,10 @@ public final class Deduplication implements Serializable {
         continue;
       }
       MetadataField metadata = column.source().metadata();
-      if (metadata == null || metadata == MetadataField.SOURCE_VALUE) {
+      if ((metadata == null && column.source().header() == null)
+          || metadata == MetadataField.SOURCE_VALUE) {
+        // what the record's key and value say; headers and metadata differ between a retry and
+        // its original
         compared.add(position);
       } else if (metadata == MetadataField.BATCH_NUMBER) {
         batchNumber = position;

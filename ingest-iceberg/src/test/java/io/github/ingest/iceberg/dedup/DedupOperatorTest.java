@@ -237,6 +237,41 @@ class DedupOperatorTest {
   }
 
   @Test
+  void theValuesOfTheRecordAreComparedNotItsHeadersOrMetadata() {
+    Mapping traced =
+        Mapping.builder("traced")
+            .table("lake.traced")
+            .column(
+                Column.required(
+                    "batch",
+                    ColumnType.string(),
+                    ColumnSource.metadata(MetadataField.BATCH_NUMBER)))
+            .column(
+                Column.required(
+                    "offset",
+                    ColumnType.bigint(),
+                    ColumnSource.metadata(MetadataField.SOURCE_OFFSET)))
+            .column(Column.required("key", ColumnType.string(), ColumnSource.field("id")))
+            .column(Column.optional("trace", ColumnType.string(), ColumnSource.header("trace")))
+            .column(Column.optional("tenant", ColumnType.string(), ColumnSource.keyField("tenant")))
+            .column(Column.required("ts", ColumnType.timestamp(3), ColumnSource.field("ts")))
+            .partitionBy(PartitionField.day("ts"))
+            .build();
+    Table tracedTable =
+        Tables.loadOrCreate(store.catalog(), TableIdentifier.of("lake", "traced"), traced);
+
+    Deduplication dedup =
+        Deduplication.of(traced, tracedTable, List.of("key"), 7, Deduplication.Action.SKIP);
+
+    List<String> compared = new ArrayList<>();
+    for (int i = 0; i < dedup.comparedPositions().length; i++) {
+      compared.add(dedup.comparedName(i));
+    }
+    assertThat(compared).containsExactly("key", "tenant", "ts");
+    assertThat(dedup.batchNumberPosition()).isZero();
+  }
+
+  @Test
   void theSettingsAreCheckedAgainstTheTable() {
     assertThatThrownBy(
             () -> Deduplication.of(mapping, table, List.of("id"), 7, Deduplication.Action.SKIP))
