@@ -93,6 +93,17 @@ class DeduplicationITCase {
     BatchState last = source.batches().get(2);
     assertThat(last.read()).isEqualTo(15);
     assertThat(last.duplicates()).isEqualTo(10);
+
+    // a backlog beyond the keys a batch may hold is caught up in batches of that many
+    source.produce(30);
+    source.settings.put("dedup.max-batch-records", "20");
+    JobRunner.Result capped = source.run();
+    assertThat(capped.exitCode).as(capped.toString()).isZero();
+    assertThat(capped.stdout).contains("20 read, 20 written");
+    JobRunner.Result rest = source.run();
+    assertThat(rest.exitCode).as(rest.toString()).isZero();
+    assertThat(rest.stdout).contains("10 read, 10 written");
+    source.assertEveryMessageOnce();
   }
 
   @Test

@@ -59,19 +59,10 @@ final class BatchCommitter extends AbstractStreamOperator<Void>
   private transient List<DataFile> deadLetterFiles;
   private transient RecordCounts counts;
 
-  BatchCommitter(
-      TableLoader tableLoader,
-      TableLoader deadLetterLoader,
-      BatchState batch,
-      BatchLedger.Position plannedFrom,
-      BadRecordPolicy policy,
-      Failpoints failpoints) {
-    this(tableLoader, deadLetterLoader, batch, plannedFrom, policy, failpoints, false, null);
-  }
-
   /**
-   * A committer that also fails the batch when rows were added to the table after snapshot {@code
-   * keysReadAt}, the one its deduplication read business keys from, if {@code keysChecked}.
+   * A committer of {@code batch}, planned from {@code plannedFrom}; with {@code keysChecked}, one
+   * that also fails the batch when anything but a rewrite changed the table after snapshot {@code
+   * keysReadAt} (null: the table had none), the one its deduplication read business keys from.
    */
   BatchCommitter(
       TableLoader tableLoader,

@@ -141,7 +141,9 @@ class BatchCommitterTest {
             batch,
             plannedFrom,
             BadRecordPolicy.of(BadRecordPolicy.Action.FAIL, 0, 0),
-            Failpoints.NONE);
+            Failpoints.NONE,
+            false,
+            null);
     try (OneInputStreamOperatorTestHarness<CommitInput, Void> harness =
         new OneInputStreamOperatorTestHarness<>(committer)) {
       harness.open();
