@@ -3,9 +3,7 @@ package io.github.ingest.job;
 import io.github.ingest.batch.BatchState;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
-import io.github.ingest.core.internal.ExitCode;
 import io.github.ingest.core.internal.Failpoints;
-import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.core.internal.RecordCounts;
 import io.github.ingest.iceberg.dedup.DedupOperator;
 import io.github.ingest.iceberg.dedup.Deduplication;
@@ -61,7 +59,7 @@ final class Pipeline {
     env.getConfig().enableObjectReuse();
     BadRecordPolicy policy = conf.badRecords().policy();
     Table table = batch.table.get();
-    Deduplication dedup = deduplication(conf, batch);
+    Deduplication dedup = batch.dedup;
     MappingOperator mapping =
         new MappingOperator(
             batch.rowMapping,
@@ -147,23 +145,6 @@ final class Pipeline {
             + " into "
             + conf.tables().table());
     return graph;
-  }
-
-  /** The deduplication the settings ask for, or null for none. */
-  static Deduplication deduplication(JobConf conf, PreparedBatch batch) {
-    if (!conf.dedup().enabled()) {
-      return null;
-    }
-    try {
-      return Deduplication.of(
-          batch.rowMapping,
-          batch.table.get(),
-          conf.dedup().keyColumns(),
-          conf.dedup().window(),
-          conf.dedup().duplicates());
-    } catch (IllegalArgumentException e) {
-      throw new IngestException(ExitCode.BAD_CONFIG, e.getMessage(), e);
-    }
   }
 
   /**

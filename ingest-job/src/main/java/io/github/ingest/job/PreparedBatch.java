@@ -6,11 +6,14 @@ import io.github.ingest.batch.BatchState;
 import io.github.ingest.batch.SourceKey;
 import io.github.ingest.core.batch.BatchMetadata;
 import io.github.ingest.core.internal.BadRecordPolicy;
+import io.github.ingest.core.internal.ExitCode;
+import io.github.ingest.core.internal.IngestException;
 import io.github.ingest.core.mapping.Mapping;
 import io.github.ingest.iceberg.batch.BatchFormat;
 import io.github.ingest.iceberg.batch.BatchLedger;
 import io.github.ingest.iceberg.catalog.Catalogs;
 import io.github.ingest.iceberg.deadletter.DeadLetterTables;
+import io.github.ingest.iceberg.dedup.Deduplication;
 import io.github.ingest.iceberg.table.Tables;
 import io.github.ingest.job.config.JobConf;
 import io.github.ingest.kafka.source.KafkaOffsets;
@@ -47,6 +50,9 @@ final class PreparedBatch {
   final Optional<Table> deadLetters;
   final Mapping rowMapping;
 
+  /** Deduplication by business key, or null for none. */
+  final Deduplication dedup;
+
   private PreparedBatch(
       String source,
       BatchLedger.Position position,
@@ -55,7 +61,8 @@ final class PreparedBatch {
       CatalogLoader catalogLoader,
       Optional<Table> table,
       Optional<Table> deadLetters,
-      Mapping rowMapping) {
+      Mapping rowMapping,
+      Deduplication dedup) {
     this.source = source;
     this.position = position;
     this.plan = plan;
@@ -64,6 +71,7 @@ final class PreparedBatch {
     this.table = table;
     this.deadLetters = deadLetters;
     this.rowMapping = rowMapping;
+    this.dedup = dedup;
   }
 
   /**
@@ -103,6 +111,8 @@ final class PreparedBatch {
             () -> deadLetterTable(conf, catalog, table.isPresent() && write));
     // before anything reads the state: a newer release's format is never misread
     table.ifPresent(t -> BatchFormat.check(t, ((HasTableOperations) t).operations().current()));
+    // before anything is written or read: a business key that does not fit the table stops the run
+    Deduplication dedup = table.map(t -> deduplication(conf, mapping, t)).orElse(null);
     if (write && deadLetters.isPresent()) {
       // before the position: a run that died between its two commits left the target table
       // ahead, and this run's batch must not start before that batch's dead letters are in
@@ -154,7 +164,25 @@ final class PreparedBatch {
         catalogLoader,
         table,
         deadLetters,
-        inColumnOrder(mapping, table));
+        inColumnOrder(mapping, table),
+        dedup);
+  }
+
+  /** The deduplication the settings ask of {@code table}, or null for none. */
+  private static Deduplication deduplication(JobConf conf, Mapping mapping, Table table) {
+    if (!conf.dedup().enabled()) {
+      return null;
+    }
+    try {
+      return Deduplication.of(
+          mapping,
+          table,
+          conf.dedup().keyColumns(),
+          conf.dedup().window(),
+          conf.dedup().duplicates());
+    } catch (IllegalArgumentException e) {
+      throw new IngestException(ExitCode.BAD_CONFIG, e.getMessage(), e);
+    }
   }
 
   /** The batch number: one more than the newest ever committed for the source. */

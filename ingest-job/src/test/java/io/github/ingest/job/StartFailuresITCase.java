@@ -119,6 +119,18 @@ class StartFailuresITCase {
             s -> s.put("dead-letter.table", "rejected.")));
     cases.add(
         new Case(
+            "a window of days on a table without time partitions",
+            2,
+            "ingest: nothing started: Table ingest.lake.flat has no time partition field (year,"
+                + " month, day or hour of a column), so a window of 7 partitions means nothing; set"
+                + " the window to all, or partition the table by time",
+            s -> {
+              s.put("dedup.key", "bln_chg_key");
+              s.put("table", "lake.flat");
+              s.put("table.partitioning", "none");
+            }));
+    cases.add(
+        new Case(
             "policy",
             2,
             "ingest: Invalid value for bad-records.policy: ignore (expected dead-letter, fail or skip)",
