@@ -137,22 +137,31 @@ final class SettingChecks {
     }
   }
 
-  /** Deduplication that the bad-record policy and the mapping can follow. */
-  private static void dedup(JobConf conf) {
-    conf.dedup().window();
-    if (conf.dedup().enabled()
-        && conf.dedup().duplicates() == Deduplication.Action.DEAD_LETTER
-        && conf.badRecords().policy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
+  /**
+   * {@code option} set to dead-letter needs the dead-letter table, which only {@code
+   * bad-records.policy=dead-letter} keeps; {@code alternative} ends the message.
+   */
+  private static void needsDeadLetterTable(
+      JobConf conf, ConfigOption<?> option, String alternative) {
+    BadRecordPolicy.Action action = conf.badRecords().policy().action();
+    if (action != BadRecordPolicy.Action.DEAD_LETTER) {
       throw new IllegalArgumentException(
           "Invalid value for "
-              + DedupOptions.DEDUP_DUPLICATES.key()
+              + option.key()
               + ": dead-letter needs "
               + BadRecordOptions.BAD_RECORDS_POLICY.key()
               + "=dead-letter, which keeps the dead-letter table (it is "
-              + conf.badRecords().policy().action()
-              + "); or set "
-              + DedupOptions.DEDUP_DUPLICATES.key()
-              + "=skip");
+              + action
+              + ")"
+              + alternative);
+    }
+  }
+
+  /** Deduplication that the bad-record policy and the mapping can follow. */
+  private static void dedup(JobConf conf) {
+    conf.dedup().window();
+    if (conf.dedup().enabled() && conf.dedup().duplicates() == Deduplication.Action.DEAD_LETTER) {
+      needsDeadLetterTable(conf, DedupOptions.DEDUP_DUPLICATES, "; or set dedup.duplicates=skip");
     }
     for (String column : conf.dedup().keyColumns()) {
       if (conf.tables().mapping().columns().stream().noneMatch(c -> c.name().equals(column))) {
@@ -170,16 +179,8 @@ final class SettingChecks {
   /** A tombstone policy that the bad-record policy and the mapping can follow. */
   private static void tombstones(JobConf conf) {
     TombstonePolicy policy = conf.badRecords().tombstonePolicy();
-    if (policy == TombstonePolicy.DEAD_LETTER
-        && conf.badRecords().policy().action() != BadRecordPolicy.Action.DEAD_LETTER) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + BadRecordOptions.TOMBSTONES_POLICY.key()
-              + ": dead-letter needs "
-              + BadRecordOptions.BAD_RECORDS_POLICY.key()
-              + "=dead-letter, which keeps the dead-letter table (it is "
-              + conf.badRecords().policy().action()
-              + ")");
+    if (policy == TombstonePolicy.DEAD_LETTER) {
+      needsDeadLetterTable(conf, BadRecordOptions.TOMBSTONES_POLICY, "");
     }
     if (policy == TombstonePolicy.ROW) {
       conf.tables().mapping().columns().stream()
