@@ -44,7 +44,7 @@ public final class DedupOptions {
               "With a business key, a batch reads at most this many offsets, spread evenly over"
                   + " the topic's partitions (and within batch.max-offsets-per-partition), so a"
                   + " backlog is caught up in several batches: the batch's keys are held in memory,"
-                  + " 16 to 43 bytes each.");
+                  + " 32 to 64 bytes each.");
 
   private DedupOptions() {}
 }
