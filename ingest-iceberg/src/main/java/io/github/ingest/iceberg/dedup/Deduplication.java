@@ -46,10 +46,9 @@ public final class Deduplication implements Serializable {
   private final List<String> keyColumns;
   private final int[] keyPositions;
   private final int[] comparedPositions;
-  private final String[] comparedNames;
+  private final List<String> comparedNames;
   private final int batchNumberPosition;
   private final int window;
-  private final int timeFieldSourceId;
   private final String timeTransform;
   private final Action action;
 
@@ -57,19 +56,17 @@ public final class Deduplication implements Serializable {
       List<String> keyColumns,
       int[] keyPositions,
       int[] comparedPositions,
-      String[] comparedNames,
+      List<String> comparedNames,
       int batchNumberPosition,
       int window,
-      int timeFieldSourceId,
       String timeTransform,
       Action action) {
     this.keyColumns = List.copyOf(keyColumns);
     this.keyPositions = keyPositions;
     this.comparedPositions = comparedPositions;
-    this.comparedNames = comparedNames;
+    this.comparedNames = List.copyOf(comparedNames);
     this.batchNumberPosition = batchNumberPosition;
     this.window = window;
-    this.timeFieldSourceId = timeFieldSourceId;
     this.timeTransform = timeTransform;
     this.action = action;
   }
@@ -89,10 +86,10 @@ public final class Deduplication implements Serializable {
     }
     Schema schema = table.schema();
     List<Types.NestedField> fields = schema.columns();
-    int[] keyPositions = new int[keyColumns.size()];
+    int[] keyPositions = positions(fields, keyColumns);
     for (int i = 0; i < keyColumns.size(); i++) {
       String name = keyColumns.get(i);
-      int position = position(fields, name);
+      int position = keyPositions[i];
       if (position < 0) {
         throw new IllegalArgumentException(
             String.format(
@@ -107,7 +104,6 @@ public final class Deduplication implements Serializable {
                     + " or long",
                 name, table.name(), fields.get(position).type()));
       }
-      keyPositions[i] = position;
     }
     List<Integer> compared = new ArrayList<>();
     int batchNumber = -1;
@@ -132,9 +128,9 @@ public final class Deduplication implements Serializable {
       }
     }
     int[] comparedPositions = compared.stream().mapToInt(Integer::intValue).toArray();
-    String[] comparedNames = new String[comparedPositions.length];
-    for (int i = 0; i < comparedPositions.length; i++) {
-      comparedNames[i] = fields.get(comparedPositions[i]).name();
+    List<String> comparedNames = new ArrayList<>();
+    for (int position : comparedPositions) {
+      comparedNames.add(fields.get(position).name());
     }
     PartitionField time = timeField(table);
     if (window != ALL && window < 0) {
@@ -163,7 +159,6 @@ public final class Deduplication implements Serializable {
         comparedNames,
         batchNumber,
         window,
-        time == null ? -1 : time.sourceId(),
         time == null ? "" : time.transform().toString(),
         action);
   }
@@ -180,6 +175,15 @@ public final class Deduplication implements Serializable {
       }
     }
     return null;
+  }
+
+  /** The positions of the columns {@code names} among {@code fields}; -1 for one not there. */
+  static int[] positions(List<Types.NestedField> fields, List<String> names) {
+    int[] positions = new int[names.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = position(fields, names.get(i));
+    }
+    return positions;
   }
 
   private static int position(List<Types.NestedField> fields, String name) {
@@ -211,8 +215,9 @@ public final class Deduplication implements Serializable {
     return comparedPositions.clone();
   }
 
-  String comparedName(int index) {
-    return comparedNames[index];
+  /** The names of the compared columns, in the order of {@link #comparedPositions()}. */
+  List<String> comparedNames() {
+    return comparedNames;
   }
 
   /** The position of the batch-number column, or -1 if the mapping has none. */
@@ -223,16 +228,6 @@ public final class Deduplication implements Serializable {
   /** Partitions looked back, or {@link #ALL}. */
   public int window() {
     return window;
-  }
-
-  /** The field id of the column the window's time partition field is computed from; -1 if none. */
-  int timeFieldSourceId() {
-    return timeFieldSourceId;
-  }
-
-  /** The transform of the window's time partition field: year, month, day or hour. */
-  String timeTransform() {
-    return timeTransform;
   }
 
   public Action action() {

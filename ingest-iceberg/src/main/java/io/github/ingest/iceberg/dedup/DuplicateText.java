@@ -20,10 +20,7 @@ final class DuplicateText {
     this.keys = keys;
     this.keyNames = dedup.keyColumns().toArray(new String[0]);
     this.compared = compared;
-    this.comparedNames = new String[compared.size()];
-    for (int i = 0; i < comparedNames.length; i++) {
-      comparedNames[i] = dedup.comparedName(i);
-    }
+    this.comparedNames = dedup.comparedNames().toArray(new String[0]);
     this.storedValues = storedValues;
   }
 

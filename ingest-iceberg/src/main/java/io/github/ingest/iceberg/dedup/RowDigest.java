@@ -19,8 +19,9 @@ import org.apache.flink.table.types.logical.RowType;
 /**
  * 64-bit digests of a row's values, equal for equal values whatever the row's representation (the
  * binary rows of an exchange, the rows Iceberg's Parquet reader gives): the hash of a business key,
- * and the fingerprint of the columns a duplicate must repeat. Text and bytes are hashed byte by
- * byte; every other value by its own hash code.
+ * and the fingerprint of the columns a duplicate must repeat. Text, bytes and decimals too long for
+ * a long are hashed byte by byte; numbers, timestamps and other decimals by their exact value;
+ * nested values element by element, a map's entries in any order.
  */
 final class RowDigest {
 

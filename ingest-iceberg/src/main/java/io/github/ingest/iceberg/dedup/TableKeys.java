@@ -98,10 +98,7 @@ final class TableKeys {
     List<Types.NestedField> columns = schema.columns();
     List<String> keyNames = dedup.keyColumns();
     this.keySchema = schema.select(keyNames);
-    List<String> storedNames = new ArrayList<>();
-    for (int position : dedup.comparedPositions()) {
-      storedNames.add(columns.get(position).name());
-    }
+    List<String> storedNames = dedup.comparedNames();
     String batchColumn =
         dedup.batchNumberPosition() < 0 ? null : columns.get(dedup.batchNumberPosition()).name();
     List<String> selected = new ArrayList<>(storedNames);
@@ -111,11 +108,17 @@ final class TableKeys {
     this.rowSchema = schema.select(selected);
     RowType storedRowType = FlinkSchemaUtil.convert(rowSchema);
     this.keysOfKeyRows =
-        new RowDigest(FlinkSchemaUtil.convert(keySchema), positions(keySchema, keyNames));
-    this.keysOfStoredRows = new RowDigest(storedRowType, positions(rowSchema, keyNames));
-    this.comparedOfStoredRows = new RowDigest(storedRowType, positions(rowSchema, storedNames));
+        new RowDigest(
+            FlinkSchemaUtil.convert(keySchema),
+            Deduplication.positions(keySchema.columns(), keyNames));
+    this.keysOfStoredRows =
+        new RowDigest(storedRowType, Deduplication.positions(rowSchema.columns(), keyNames));
+    this.comparedOfStoredRows =
+        new RowDigest(storedRowType, Deduplication.positions(rowSchema.columns(), storedNames));
     this.batchNumberInStored =
-        batchColumn == null ? -1 : positions(rowSchema, List.of(batchColumn))[0];
+        batchColumn == null
+            ? -1
+            : Deduplication.positions(rowSchema.columns(), List.of(batchColumn))[0];
     this.storedSerializer = new RowDataSerializer(storedRowType);
   }
 
@@ -258,18 +261,5 @@ final class TableKeys {
   /** The bytes of the table's keys and stored values this task holds, but for kept rows. */
   long bytes() {
     return keyFiles.bytes() + storedRows.bytes();
-  }
-
-  private static int[] positions(Schema schema, List<String> names) {
-    int[] positions = new int[names.size()];
-    List<Types.NestedField> columns = schema.columns();
-    for (int i = 0; i < names.size(); i++) {
-      for (int j = 0; j < columns.size(); j++) {
-        if (columns.get(j).name().equals(names.get(i))) {
-          positions[i] = j;
-        }
-      }
-    }
-    return positions;
   }
 }

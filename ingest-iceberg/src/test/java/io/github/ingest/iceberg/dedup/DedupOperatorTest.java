@@ -263,11 +263,7 @@ class DedupOperatorTest {
     Deduplication dedup =
         Deduplication.of(traced, tracedTable, List.of("key"), 7, Deduplication.Action.SKIP);
 
-    List<String> compared = new ArrayList<>();
-    for (int i = 0; i < dedup.comparedPositions().length; i++) {
-      compared.add(dedup.comparedName(i));
-    }
-    assertThat(compared).containsExactly("key", "tenant", "ts");
+    assertThat(dedup.comparedNames()).containsExactly("key", "tenant", "ts");
     assertThat(dedup.batchNumberPosition()).isZero();
   }
 
